@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from home import views as home_views
+
+urlpatterns = [
+    path("healthz", home_views.healthz, name="healthz"),
+    path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("search/", home_views.search, name="search"),
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.SERVE_MEDIA:
+    # Only image folders: documents are always served through Wagtail's document view, which checks
+    # collection privacy, never straight from the media folder.
+    urlpatterns += [
+        re_path(
+            r"^media/(?P<path>(?:images|original_images)/[^/]+)$",
+            home_views.serve_image_file,
+            name="media_image",
+        ),
+    ]
+
+urlpatterns += [path("", include(wagtail_urls))]

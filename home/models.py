@@ -1,0 +1,235 @@
+"""The base app's page types and site-wide settings.
+
+`HomePage`, `ContentPage` and `FormPage` (EMAS teacher enquiries) live here with `SiteSettings`;
+feature apps add their own page types beneath the home page.
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.template.response import TemplateResponse
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.forms import FormBuilder
+from wagtail.contrib.forms.models import AbstractFormField, FormMixin
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock, FooterLinkBlock, ProcessCardBlock
+from .public_input import HONEYPOT_FIELD_NAME, RateLimit, add_honeypot, client_ip, is_honeypot_filled
+
+
+class PageMetaMixin:
+    """What every page type offers the base template for <title>, meta description and Open Graph."""
+
+    def get_meta_description(self):
+        return self.search_description or getattr(self, "intro", "") or ""
+
+    def get_social_image(self):
+        return None
+
+
+class HomePage(PageMetaMixin, Page):
+    """The site's front page: hero, the three processes, and slots feature apps fill."""
+
+    hero_heading = models.CharField(max_length=120, help_text="The main heading visitors see first.")
+    hero_intro = models.TextField(
+        max_length=600, help_text="One or two sentences under the heading: what the programme is."
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A wide photograph or illustration. Photos of pupils need consent.",
+    )
+    hero_image_alt = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="Describe the image for people who cannot see it. Leave empty only if it is purely decorative.",
+    )
+    process_cards = StreamField(
+        [("process", ProcessCardBlock())],
+        blank=True,
+        max_num=6,
+        help_text="The award's processes: Learn, Embed, Share. Each card links to its page.",
+    )
+    body = StreamField(BaseStreamBlock(), blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_heading"),
+                FieldPanel("hero_intro"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_image_alt"),
+            ],
+            heading="Hero",
+        ),
+        FieldPanel("process_cards"),
+        FieldPanel("body"),
+        HelpPanel(
+            content="Upcoming events, new resources and recent board posts are added to the home page "
+            "automatically from their own sections of the site."
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("hero_heading"),
+        index.SearchField("hero_intro"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "home page"
+
+    def get_meta_description(self):
+        return self.search_description or self.hero_intro
+
+    def get_social_image(self):
+        return self.hero_image
+
+
+class ContentPage(PageMetaMixin, Page):
+    """A general page of text and media: the programme, the processes, policies."""
+
+    intro = models.TextField(
+        max_length=600, blank=True, help_text="A short summary shown under the title and in search results."
+    )
+    body = StreamField(BaseStreamBlock(), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["home.HomePage", "home.ContentPage"]
+
+    class Meta:
+        verbose_name = "content page"
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    """Contact details and footer links editors change without a developer."""
+
+    organisation_name = models.CharField(max_length=120, default="Coventry Schools of Sanctuary")
+    team_name = models.CharField(
+        max_length=120, default="EMAS Teacher Team", help_text="The team that runs the programme."
+    )
+    postal_address = models.TextField(blank=True, help_text="One line per address line.")
+    telephone = models.CharField(
+        max_length=30,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9 +()-]+$", "Use digits, spaces, + ( ) and - only.")],
+    )
+    enquiry_email = models.EmailField(
+        blank=True,
+        help_text="Enquiries from the contact form are emailed here. Never shown on the public site.",
+    )
+    footer_links = StreamField([("link", FooterLinkBlock())], blank=True, max_num=12)
+
+    panels = [
+        MultiFieldPanel([FieldPanel("organisation_name"), FieldPanel("team_name")], heading="Organisation"),
+        MultiFieldPanel(
+            [FieldPanel("postal_address"), FieldRowPanel([FieldPanel("telephone"), FieldPanel("enquiry_email")])],
+            heading="Contact",
+        ),
+        FieldPanel("footer_links"),
+    ]
+
+    class Meta:
+        verbose_name = "site settings"
+
+    @property
+    def address_lines(self):
+        return [line.strip() for line in self.postal_address.splitlines() if line.strip()]
+
+
+class EnquiryFormField(AbstractFormField):
+    page = ParentalKey("FormPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class EnquiryFormBuilder(FormBuilder):
+    """Wagtail's form builder, plus our honeypot on every form."""
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+
+        class EnquiryForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                add_honeypot(self)
+
+        return EnquiryForm
+
+
+class FormPage(PageMetaMixin, FormMixin, Page):
+    """A form built in the admin (EMAS teacher enquiries); submissions are stored and emailed.
+
+    Submissions go to the enquiry address in Site settings, so the address lives in one place.
+    """
+
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+    thank_you_text = RichTextField(
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text="Shown after a successful submission: say what happens next and how soon.",
+    )
+    email_subject = models.CharField(max_length=150, default="New enquiry from the Schools of Sanctuary website")
+
+    form_builder = EnquiryFormBuilder
+    content_panels = Page.content_panels + [
+        FormSubmissionsPanel(),
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label="Form fields"),
+        FieldPanel("thank_you_text"),
+        FieldPanel("email_subject"),
+        HelpPanel(content="Submissions are emailed to the enquiry address in Settings → Site settings."),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["home.HomePage", "home.ContentPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "form page"
+
+    def get_meta_description(self):
+        return self.search_description
+
+    def serve(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return super().serve(request, *args, **kwargs)
+        form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
+        if is_honeypot_filled(form):
+            # Tell a bot nothing: it sees the thank-you page, and nothing is stored or sent.
+            return self.render_landing_page(request)
+        if form.is_valid():
+            if not RateLimit(f"form:{self.pk}").hit(client_ip(request)):
+                form.add_error(
+                    None,
+                    "You have sent several messages in a short time. Please wait a few minutes and try again, "
+                    "or telephone us.",
+                )
+                return self._render_form(request, form, status=429)
+            with transaction.atomic():
+                submission = self.process_form_submission(form)
+            return self.render_landing_page(request, submission)
+        return self._render_form(request, form, status=200)
+
+    def _render_form(self, request, form, status):
+        context = self.get_context(request)
+        context["form"] = form
+        return TemplateResponse(request, self.get_template(request), context, status=status)
+
+    def process_form_submission(self, form):
+        cleaned = {k: v for k, v in form.cleaned_data.items() if k != HONEYPOT_FIELD_NAME}
+        submission = self.get_submission_class().objects.create(form_data=cleaned, page=self)
+        transaction.on_commit(lambda: self.notify_enquiry_address(submission.pk))
+        return submission
+
+    def notify_enquiry_address(self, submission_id):
+        from .tasks import send_enquiry_email
+
+        send_enquiry_email.enqueue(submission_id)

@@ -1,0 +1,55 @@
+"""Template tags for the site's frame: navigation, breadcrumbs and the home page's slots."""
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from wagtail import hooks
+from wagtail.models import Site
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def main_menu_pages(context):
+    """Live pages directly under the site's home page that editors ticked 'Show in menus' for."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return []
+    pages = site.root_page.get_children().live().in_menu().only("id", "title", "url_path", "path", "depth")
+    current = context.get("page")
+    current_path = getattr(current, "path", "") or ""
+    items = []
+    for menu_page in pages:
+        if current is not None and menu_page.pk == getattr(current, "pk", None):
+            state = "page"
+        elif current_path.startswith(menu_page.path):
+            state = "true"
+        else:
+            state = ""
+        items.append({"page": menu_page, "current": state})
+    return items
+
+
+@register.simple_tag
+def breadcrumb_pages(page):
+    """Ancestors of `page` from the home page down, without the tree's invisible root."""
+    if page is None or not getattr(page, "pk", None) or page.depth <= 2:
+        return []
+    return list(page.get_ancestors().filter(depth__gte=2).only("id", "title", "url_path", "path", "depth"))
+
+
+@register.simple_tag(takes_context=True)
+def home_page_slots(context):
+    """Render the slots feature apps register with the `home_page_slots` hook.
+
+    Each hook is a function taking the template context and returning HTML (or '' to stay out of
+    the way), so the base app never imports a feature app.
+    """
+    parts = [fn(context) for fn in hooks.get_hooks("home_page_slots")]
+    return mark_safe("".join(part for part in parts if part))  # noqa: S308 - hook output is rendered templates
+
+
+def render_slot(template_name, context, extra):
+    """Helper for feature apps' hooks: render an include with the request in context."""
+    return render_to_string(template_name, {**extra, "page": context.get("page")}, request=context.get("request"))

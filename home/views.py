@@ -1,0 +1,78 @@
+"""Public views of the base app that are not pages: site search, health check, robots.txt."""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import connection
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from django.views.static import serve as static_serve
+from wagtail.models import Page
+
+
+@require_GET
+def serve_image_file(request, path):
+    """Serve an uploaded image or rendition with headers that stop browsers running it as anything else."""
+    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def healthz(request):
+    """For load balancers: 200 `ok` when the database answers, 503 otherwise. No templates, no session."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /django-admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def _page_number(raw):
+    try:
+        return max(1, int(raw))
+    except (TypeError, ValueError):
+        return 1
+
+
+@require_GET
+def search(request):
+    """Site search over every live, public page (PostgreSQL full-text search when on PostgreSQL)."""
+    max_length = settings.SEARCH_QUERY_MAX_LENGTH
+    raw_query = " ".join(request.GET.get("q", "").split())
+    query = raw_query[:max_length]
+    results_page = None
+    if query:
+        results = Page.objects.live().public().specific().search(query, operator="and")
+        paginator = Paginator(results, settings.SEARCH_RESULTS_PER_PAGE)
+        try:
+            results_page = paginator.page(_page_number(request.GET.get("page")))
+        except (EmptyPage, PageNotAnInteger):
+            results_page = paginator.page(paginator.num_pages)
+    return TemplateResponse(
+        request,
+        "home/search.html",
+        {
+            "search_query": query,
+            "query_was_shortened": len(raw_query) > max_length,
+            "max_length": max_length,
+            "results": results_page,
+        },
+    )
