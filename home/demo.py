@@ -6,12 +6,14 @@ slug exists in its place, so what an editor changed between two runs is kept.
 
 import io
 
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 from wagtail.rich_text import RichText
 
 from .demo_files import make_banner_image, make_pdf
@@ -108,12 +110,26 @@ def _demo_document(title, filename, lines):
     return document
 
 
+def ensure_tree_roots():
+    """The rows Wagtail's migrations create (default locale, root page, root collection).
+
+    Present after `migrate`; recreated here so the loader also works on a database emptied by
+    `manage.py flush`.
+    """
+    locale = Locale.objects.first() or Locale.objects.create(
+        language_code=get_supported_content_language_variant(django_settings.LANGUAGE_CODE)
+    )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    return Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
 def ensure_home_page(stdout):
     """Replace Wagtail's placeholder 'Welcome' page with our HomePage, once."""
+    root = ensure_tree_roots()
     home = HomePage.objects.first()
     if home is not None:
         return home, False
-    root = Page.get_first_root_node()
     hero = _demo_image(
         "Circles of welcome (illustration)",
         "Abstract illustration of overlapping coloured circles",

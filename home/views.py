@@ -1,5 +1,7 @@
 """Public views of the base app that are not pages: site search, health check, robots.txt."""
 
+import re
+
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
@@ -45,6 +47,18 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
+_NOT_SEARCHABLE = re.compile(r"[^\w\s'-]+")
+
+
+def search_terms(query):
+    """The words of a visitor's query, without the punctuation search backends treat as syntax.
+
+    SQLite's full-text search fails on an unmatched quote and PostgreSQL's reads operators; a visitor
+    typing either should get results, not an error.
+    """
+    return " ".join(_NOT_SEARCHABLE.sub(" ", query).split())
+
+
 def _page_number(raw):
     try:
         return max(1, int(raw))
@@ -59,8 +73,9 @@ def search(request):
     raw_query = " ".join(request.GET.get("q", "").split())
     query = raw_query[:max_length]
     results_page = None
-    if query:
-        results = Page.objects.live().public().specific().search(query, operator="and")
+    terms = search_terms(query)
+    if terms:
+        results = Page.objects.live().public().specific().search(terms, operator="and")
         paginator = Paginator(results, settings.SEARCH_RESULTS_PER_PAGE)
         try:
             results_page = paginator.page(_page_number(request.GET.get("page")))

@@ -1,0 +1,117 @@
+"""Browser tests: Playwright driving Debian's Chromium against Django's live server.
+
+They run whenever /usr/bin/chromium exists (or CHROMIUM_PATH points to a browser). Without it they
+are skipped, and the run says so loudly; under CI (CI=true) a missing browser is an error instead,
+because .ci/run installs it.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; Django's guard against ORM calls from async
+# code would otherwise refuse the test's own database set-up.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+HAVE_CHROMIUM = Path(CHROMIUM).exists()
+IN_CI = os.environ.get("CI", "").lower() == "true"
+SKIP_REASON = (
+    f"Chromium not found at {CHROMIUM}: browser tests NOT run. Install it with `apt-get install chromium` "
+    "(.ci/run does this) or set CHROMIUM_PATH."
+)
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_SCRIPT = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            if not HAVE_CHROMIUM and not IN_CI:
+                item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not HAVE_CHROMIUM:
+        pytest.fail(SKIP_REASON + " CI=true, so this is a failure, not a skip.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The demo site served by Django's live server; returns its base URL.
+
+    Browser test modules mark themselves `django_db(transaction=True, serialized_rollback=True)`, so
+    the rows migrations create (Wagtail's root page and collection) come back after each flush.
+    """
+    call_command("load_demo_content", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return live_server.url
+
+
+def _new_page(browser, **options):
+    context = browser.new_context(bypass_csp=True, **options)
+    # The site must work offline: any request off this machine is a bug, so refuse it.
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("http://localhost", "http://127.0.0.1"))
+            else route.abort()
+        ),
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = _new_page(browser)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def page_without_js(browser):
+    page = _new_page(browser, java_script_enabled=False)
+    yield page
+    page.context.close()
+
+
+def axe_violations(page):
+    """Run axe-core on the current page against WCAG 2.0-2.2 A/AA; return readable violations."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} -> "
+        + "; ".join(
+            node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+            for node in violation["nodes"][:5]
+        )
+        for violation in result["violations"]
+    ]

@@ -1,0 +1,54 @@
+"""`load_demo_content`: the seed page as a real site, safe to run again."""
+
+from django.core.management import call_command
+from wagtail.models import Page, Site
+
+from home.models import ContentPage, FormPage, HomePage, SiteSettings
+
+
+def test_demo_site_has_the_seed_pages_at_their_urls(client, demo_home):
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page.specific == demo_home
+    for url in (
+        "/",
+        "/about/",
+        "/learn/",
+        "/embed/",
+        "/share/",
+        "/apply/",
+        "/contact/",
+        "/accessibility/",
+        "/privacy/",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert isinstance(Page.objects.get(url_path="/home/contact/").specific, FormPage)
+    apply_html = client.get("/apply/").content.decode()
+    assert "https://schools.cityofsanctuary.org/" in apply_html
+    assert "Megan Greenwood" in apply_html
+    assert "Tuesday 1 October 2024" in apply_html
+    contact_html = client.get("/contact/").content.decode()
+    assert "PO Box 15" in contact_html and "Council House" in contact_html and "Earl Street" in contact_html
+    assert "024 7697 5491" in contact_html
+
+
+def test_running_it_again_keeps_editors_changes_and_adds_nothing_twice(demo_home):
+    about = ContentPage.objects.get(slug="about")
+    about.title = "About the programme"
+    about.save_revision().publish()
+    settings = SiteSettings.objects.get()
+    settings.telephone = "024 7600 1234"
+    settings.save()
+    pages_before = Page.objects.count()
+
+    call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert Page.objects.count() == pages_before
+    assert HomePage.objects.count() == 1
+    assert ContentPage.objects.get(slug="about").title == "About the programme"
+    assert SiteSettings.objects.get().telephone == "024 7600 1234"
+
+
+def test_a_deleted_demo_page_is_restored(demo_home):
+    ContentPage.objects.get(slug="privacy").delete()
+    call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert ContentPage.objects.filter(slug="privacy", live=True).exists()
