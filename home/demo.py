@@ -341,7 +341,7 @@ def load(stdout):
                 )
             contact.save_revision().publish()
 
-        _add_child(
+        apply_page, created_apply = _add_child(
             home,
             ContentPage(
                 title="How to apply for the award",
@@ -408,6 +408,8 @@ def load(stdout):
                 ],
             ),
         )
+        if created_apply:
+            apply_page.move(contact, pos="left")  # menus read: About, Learn, Embed, Share, Apply, Contact
         accessibility, _ = _add_child(
             home,
             ContentPage(

@@ -15,7 +15,15 @@ def _clear_cache():
 
 @pytest.fixture
 def demo_home(db):
-    """The demo site, exactly as `make run` loads it; returns the home page."""
+    """The base app's demo pages only (fast): home, about, Learn/Embed/Share, apply, contact, policies."""
+    from home import demo
+
+    return demo.load(_Discard())
+
+
+@pytest.fixture
+def demo_site(db):
+    """The whole demo site, exactly as `make run` loads it (every app's demo content); returns the home page."""
     from home.models import HomePage
 
     call_command("load_demo_content", stdout=_Discard())

@@ -53,3 +53,11 @@ def home_page_slots(context):
 def render_slot(template_name, context, extra):
     """Helper for feature apps' hooks: render an include with the request in context."""
     return render_to_string(template_name, {**extra, "page": context.get("page")}, request=context.get("request"))
+
+
+@register.inclusion_tag("includes/video_embed.html")
+def video_embed(url, title, transcript_url=""):
+    """A privacy-friendly YouTube/Vimeo player for any page: `{% video_embed page.video_url page.title %}`."""
+    from home.blocks import video_embed_details
+
+    return {"video": video_embed_details(url), "url": url, "title": title, "transcript_url": transcript_url}
