@@ -39,7 +39,7 @@ def env_list(name, default=()):
 
 
 # The project's own apps. `load_demo_content` asks each for a `demo` module, in this order.
-LOCAL_APPS = ["home", "resources", "events", "board"]
+LOCAL_APPS = ["home", "events", "resources", "board"]
 
 INSTALLED_APPS = LOCAL_APPS + [
     "wagtail.contrib.forms",
