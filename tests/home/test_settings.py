@@ -1,5 +1,6 @@
 """Configuration from the environment, and production settings that pass Django's deployment checks."""
 
+import io
 import os
 import secrets
 import subprocess
@@ -110,3 +111,22 @@ def test_dev_admin_refuses_to_run_in_production(db, settings):
     with pytest.raises(CommandError, match="local development only"):
         call_command("ensure_dev_admin")
     assert not get_user_model().objects.exists()
+
+
+def test_the_printed_dev_login_works_at_the_admin(client, db, settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("ensure_dev_admin", stdout=out)
+    printed = dict(
+        line.strip().split(":", 1)
+        for line in out.getvalue().splitlines()
+        if line.strip().startswith(("Username", "Password"))
+    )
+    response = client.post(
+        "/admin/login/",
+        {"username": printed["Username"].strip(), "password": printed["Password"].strip()},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.wsgi_request.user.is_authenticated
+    assert client.get("/admin/").status_code == 200
