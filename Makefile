@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links printed by the dev admin command and used in emails point at the server `make run` starts.
+BASE_URL ?= http://$(HOST):$(PORT)
+export BASE_URL
 
 .PHONY: install run test lint format migrate demo clean
 
