@@ -1,0 +1,457 @@
+"""The community board: boards (pages), their sections, and what schools post on them.
+
+Posts, comments, reactions and reports are plain models (not pages): they come from the public, in
+volume, and are moderated in the admin's queue rather than published through the page tree.
+"""
+
+import hashlib
+import hmac
+import secrets
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from home.blocks import RICH_TEXT_FEATURES
+from home.models import PageMetaMixin
+
+MESSAGE_MAX_LENGTH = 2000
+
+
+def hash_token(token):
+    """Tokens are stored hashed: a leaked database does not let anyone edit posts."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+class BoardPage(RoutablePageMixin, PageMetaMixin, Page):
+    """A board schools post to, e.g. the Coventry board or one per year or theme. Its routes live in views.py."""
+
+    class Layout(models.TextChoices):
+        COLUMNS = "columns", "Columns: one column per section"
+        WALL = "wall", "Wall: a grid of all posts"
+
+    class PostingMode(models.TextChoices):
+        ANYONE = "anyone", "Anyone may post"
+        CODE = "code", "Only people with the posting code"
+        CLOSED = "closed", "Closed: nobody can post"
+
+    intro = models.TextField(max_length=600, blank=True, help_text="A sentence or two under the title.")
+    layout = models.CharField(
+        max_length=10,
+        choices=Layout.choices,
+        default=Layout.COLUMNS,
+        help_text="Columns show each section side by side; a wall shows all posts in one grid.",
+    )
+    posting_mode = models.CharField(
+        max_length=10,
+        choices=PostingMode.choices,
+        default=PostingMode.CODE,
+        help_text="Who may add posts. Closed boards stay visible but take no new posts.",
+    )
+    posting_code = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The code EMAS gives to schools. Needed when only people with the code may post. "
+        "Change it to stop old codes working.",
+    )
+    requires_approval = models.BooleanField(
+        default=True,
+        help_text="Every post waits for a moderator before it appears. Untick only for trusted boards: posts "
+        "containing a blocked word are held for review anyway.",
+    )
+    comments_enabled = models.BooleanField(default=False, help_text="Let visitors comment (comments are moderated).")
+    reactions_enabled = models.BooleanField(default=True, help_text="Show a 'like' button on each post.")
+    posting_guidance = RichTextField(
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text="Shown above the posting form: what to post, and what not to.",
+    )
+    posts_per_section = models.PositiveSmallIntegerField(
+        default=12, help_text="How many posts each section shows before 'More posts'."
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        InlinePanel("sections", label="Sections", min_num=1, heading="Sections (columns)"),
+        MultiFieldPanel(
+            [
+                FieldPanel("layout"),
+                FieldPanel("posts_per_section"),
+            ],
+            heading="Layout",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("posting_mode"), FieldPanel("posting_code")]),
+                FieldPanel("requires_approval"),
+                FieldRowPanel([FieldPanel("comments_enabled"), FieldPanel("reactions_enabled")]),
+                FieldPanel("posting_guidance"),
+            ],
+            heading="Posting",
+        ),
+        HelpPanel(content="Posts are moderated under Board posts in the menu. Blocked words are managed there too."),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["home.HomePage", "home.ContentPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "board page"
+
+    def clean(self):
+        super().clean()
+        if self.posting_mode == self.PostingMode.CODE and not self.posting_code.strip():
+            raise ValidationError({"posting_code": "Set a posting code, or choose who may post differently."})
+        if self.posts_per_section < 1 or self.posts_per_section > 100:
+            raise ValidationError({"posts_per_section": "Choose between 1 and 100 posts per section."})
+
+    def get_meta_description(self):
+        return self.search_description or self.intro
+
+    @property
+    def accepts_posts(self):
+        return self.posting_mode != self.PostingMode.CLOSED
+
+    def posting_code_matches(self, code):
+        """Constant-time comparison, so the code cannot be guessed from response times."""
+        if self.posting_mode != self.PostingMode.CODE:
+            return True
+        expected = (self.posting_code or "").strip()
+        return bool(expected) and hmac.compare_digest(expected.encode(), (code or "").strip().encode())
+
+    def approved_posts(self):
+        return BoardPost.objects.filter(board=self, status=BoardPost.Status.APPROVED)
+
+    # Routes: thin wrappers; the views live in board/views.py.
+    @path("")
+    def board_index(self, request):
+        from . import views
+
+        return views.board_index(request, self)
+
+    @path("post/")
+    def new_post(self, request):
+        from . import views
+
+        return views.new_post(request, self)
+
+    @path("posts/<int:post_id>/")
+    def post_detail(self, request, post_id):
+        from . import views
+
+        return views.post_detail(request, self, post_id)
+
+    @path("posts/<int:post_id>/edit/")
+    def edit_post(self, request, post_id):
+        from . import views
+
+        return views.edit_post(request, self, post_id)
+
+    @path("posts/<int:post_id>/edit/<str:token>/")
+    def edit_post_with_link(self, request, post_id, token):
+        from . import views
+
+        return views.edit_post_with_link(request, self, post_id, token)
+
+    @path("posts/<int:post_id>/delete/")
+    def delete_post(self, request, post_id):
+        from . import views
+
+        return views.delete_post(request, self, post_id)
+
+    @path("posts/<int:post_id>/like/")
+    def like_post(self, request, post_id):
+        from . import views
+
+        return views.like_post(request, self, post_id)
+
+    @path("posts/<int:post_id>/report/")
+    def report_post(self, request, post_id):
+        from . import views
+
+        return views.report_post(request, self, post_id)
+
+    @path("posts/<int:post_id>/comment/")
+    def comment_post(self, request, post_id):
+        from . import views
+
+        return views.comment_post(request, self, post_id)
+
+    @path("posts/<int:post_id>/attachment/")
+    def post_attachment(self, request, post_id):
+        from . import views
+
+        return views.post_attachment(request, self, post_id)
+
+    @path("updates/")
+    def updates(self, request):
+        from . import views
+
+        return views.updates(request, self)
+
+    @path("feed/rss/")
+    def rss_feed(self, request):
+        from . import feeds
+
+        return feeds.BoardRssFeed()(request, board=self)
+
+    @path("feed/atom/")
+    def atom_feed(self, request):
+        from . import feeds
+
+        return feeds.BoardAtomFeed()(request, board=self)
+
+    @path("print/")
+    def print_view(self, request):
+        from . import views
+
+        return views.print_view(request, self)
+
+    @path("export/csv/")
+    def export_csv(self, request):
+        from . import exports
+
+        return exports.export_csv(request, self)
+
+    @path("export/xlsx/")
+    def export_xlsx(self, request):
+        from . import exports
+
+        return exports.export_xlsx(request, self)
+
+
+class BoardSection(Orderable):
+    """A column of a board, e.g. Learn, Embed, Share."""
+
+    board = ParentalKey(BoardPage, on_delete=models.CASCADE, related_name="sections")
+    name = models.CharField(max_length=60, help_text="The column heading, e.g. 'Refugee Week ideas'.")
+    slug = models.SlugField(
+        max_length=60,
+        help_text="Used in links to this section (letters, numbers and hyphens), e.g. 'refugee-week'.",
+    )
+    description = models.CharField(max_length=250, blank=True, help_text="One line under the heading (optional).")
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["board", "slug"], name="board_section_unique_slug")]
+
+    def __str__(self):
+        return self.name
+
+
+class BoardPostQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=BoardPost.Status.APPROVED)
+
+    def public_order(self):
+        return self.order_by("-pinned", "-approved_at", "-pk")
+
+
+class BoardPost(models.Model):
+    """Something a school shared. Public only once approved; the email is never shown publicly."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        HIDDEN = "hidden", "Hidden"
+
+    board = models.ForeignKey(BoardPage, on_delete=models.CASCADE, related_name="posts")
+    section = models.ForeignKey(
+        BoardSection, on_delete=models.PROTECT, related_name="posts", help_text="The column the post appears in."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    pinned = models.BooleanField(default=False, help_text="Pinned posts come first in their section.")
+    title = models.CharField(max_length=120, help_text="A short heading for the post.")
+    message = models.TextField(
+        max_length=MESSAGE_MAX_LENGTH, help_text="Plain text; web addresses become links, line breaks are kept."
+    )
+    link = models.URLField(max_length=500, blank=True, help_text="A web page the post points to (http or https).")
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Re-encoded on upload with all metadata removed.",
+    )
+    image_alt = models.CharField(
+        max_length=250, blank=True, help_text="Describes the image for people who cannot see it."
+    )
+    attachment = models.FileField(upload_to="board/attachments/%Y/%m/", blank=True, max_length=200)
+    attachment_name = models.CharField(max_length=120, blank=True, help_text="The file name shown to visitors.")
+    attachment_type = models.CharField(max_length=10, blank=True, editable=False)
+    display_name = models.CharField(
+        max_length=80, blank=True, help_text="Shown as the author. Empty shows 'Anonymous'."
+    )
+    school = models.CharField(max_length=120, blank=True, help_text="The poster's school, shown with the post.")
+    email = models.EmailField(
+        blank=True, help_text="For moderation replies only. Never shown on the public site, feeds or exports."
+    )
+    author_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    reaction_count = models.PositiveIntegerField(default=0, editable=False)
+    report_count = models.PositiveIntegerField(default=0, editable=False)
+    rejection_reason = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+
+    objects = BoardPostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "board post"
+        indexes = [models.Index(fields=["board", "section", "status", "pinned", "approved_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.board.url + self.board.reverse_subpage("post_detail", args=[self.pk])
+
+    def clean(self):
+        if self.section_id and self.board_id and self.section.board_id != self.board_id:
+            raise ValidationError({"section": "Choose a section of this post's board."})
+        if self.image_id and not self.image_alt.strip():
+            raise ValidationError({"image_alt": "Describe the image for people who cannot see it."})
+        if self.link and urlsplit(self.link).scheme not in {"http", "https"}:
+            raise ValidationError({"link": "Links must start with http:// or https://."})
+
+    @property
+    def author(self):
+        return self.display_name or "Anonymous"
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.APPROVED
+
+    @cached_property
+    def link_domain(self):
+        host = urlsplit(self.link).hostname or ""
+        return host.removeprefix("www.")
+
+    def attachment_url(self):
+        return self.board.url + self.board.reverse_subpage("post_attachment", args=[self.pk])
+
+    def author_token_matches(self, token):
+        return bool(token and self.author_token_hash) and hmac.compare_digest(self.author_token_hash, hash_token(token))
+
+    def admin_moderate_url(self):
+        return reverse("board_moderate", args=[self.pk])
+
+    def admin_moderate_link(self):
+        return format_html(
+            '<a class="button button-small" href="{}">Moderate<span class="visually-hidden"> {}</span></a>',
+            self.admin_moderate_url(),
+            self.title,
+        )
+
+
+class BoardComment(models.Model):
+    """A plain-text comment on a post, moderated like posts."""
+
+    Status = BoardPost.Status
+
+    post = models.ForeignKey(BoardPost, on_delete=models.CASCADE, related_name="comments")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    display_name = models.CharField(max_length=80, blank=True, help_text="Shown with the comment.")
+    message = models.TextField(max_length=1000, help_text="Plain text.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = "board comment"
+
+    def __str__(self):
+        return f"{self.author} on {self.post}"
+
+    @property
+    def author(self):
+        return self.display_name or "Anonymous"
+
+
+class BoardReaction(models.Model):
+    """One 'like' per post per browser. The browser key is stored hashed."""
+
+    post = models.ForeignKey(BoardPost, on_delete=models.CASCADE, related_name="reactions")
+    browser_key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "browser_key_hash"], name="board_reaction_one_per_browser")
+        ]
+
+    def __str__(self):
+        return f"Like on {self.post_id}"
+
+
+class BoardReport(models.Model):
+    """A visitor's report about a post; reaches our editors, never a vendor."""
+
+    post = models.ForeignKey(BoardPost, on_delete=models.CASCADE, related_name="reports")
+    reason = models.TextField(max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    resolved = models.BooleanField(default=False, help_text="Ticked when a moderator has reviewed the post.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "board report"
+
+    def __str__(self):
+        return f"Report on {self.post}"
+
+
+class BlockedWord(models.Model):
+    """A word or phrase that holds a post for review, even on boards that do not need approval."""
+
+    phrase = models.CharField(
+        max_length=100,
+        unique=True,
+        validators=[RegexValidator(r"\S", "Enter a word or phrase.")],
+        help_text="Matched as a whole word or phrase, ignoring upper and lower case.",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why it is on the list (for other editors).")
+
+    panels = [FieldPanel("phrase"), FieldPanel("note")]
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = "blocked word"
+
+    def __str__(self):
+        return self.phrase
+
+    def save(self, *args, **kwargs):
+        self.phrase = " ".join(self.phrase.split()).lower()
+        super().save(*args, **kwargs)
+
+
+class ModeratorDigest(models.Model):
+    """When the last 'posts waiting' email went out: at most one per 15 minutes, across all servers."""
+
+    key = models.CharField(max_length=30, unique=True, default="board")
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Digest {self.key}: {self.last_sent_at}"
+
+
+DIGEST_INTERVAL = getattr(settings, "BOARD_DIGEST_INTERVAL_SECONDS", 15 * 60)

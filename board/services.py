@@ -1,0 +1,276 @@
+"""The board's business rules: posting, moderating, reporting, reacting, commenting.
+
+Views and admin screens call these, so each rule is written (and tested) once, and each moderation
+decision lands in Wagtail's audit log with who and when.
+"""
+
+import re
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from wagtail.images import get_image_model
+from wagtail.log_actions import log
+from wagtail.models import Collection
+
+from .models import (
+    BlockedWord,
+    BoardComment,
+    BoardPost,
+    BoardReaction,
+    BoardReport,
+    hash_token,
+    new_token,
+)
+
+BOARD_COLLECTION_NAME = "Community board uploads"
+
+
+def reports_to_hide():
+    return getattr(settings, "BOARD_REPORTS_TO_HIDE", 3)
+
+
+def contains_blocked_word(*texts):
+    """The first blocked word or phrase found (whole words, any case) in the texts, or None."""
+    phrases = list(BlockedWord.objects.values_list("phrase", flat=True))
+    if not phrases:
+        return None
+    haystack = " ".join(" ".join(text.split()) for text in texts if text).lower()
+    for phrase in phrases:
+        if re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", haystack):
+            return phrase
+    return None
+
+
+def board_collection():
+    """Board images live in their own collection, so editors can tell them from the site's own images."""
+    collection = Collection.objects.filter(name=BOARD_COLLECTION_NAME).first()
+    if collection is None:
+        root = Collection.get_first_root_node()
+        collection = root.add_child(name=BOARD_COLLECTION_NAME)
+    return collection
+
+
+def store_image(cleaned_image, title, alt):
+    """Save re-encoded image bytes (never the upload) as a Wagtail image with a random file name."""
+    Image = get_image_model()
+    image = Image(
+        title=title[:255],
+        collection=board_collection(),
+        description=alt[:255],
+        width=cleaned_image.width,
+        height=cleaned_image.height,
+        file_size=len(cleaned_image.content),
+    )
+    image.file.save(
+        f"board-{uuid.uuid4().hex}.{cleaned_image.extension}", ContentFile(cleaned_image.content), save=False
+    )
+    # Saving the file resets the dimension fields; we know them already from the re-encoding.
+    image.width, image.height = cleaned_image.width, cleaned_image.height
+    image.save()
+    return image
+
+
+def _held_for_review(board, post_or_comment_texts):
+    return board.requires_approval or contains_blocked_word(*post_or_comment_texts) is not None
+
+
+def submit_post(board, data, cleaned_image=None, cleaned_attachment=None):
+    """Store a new post; return (post, author_token). Pending unless the board trusts posters and no word is blocked.
+
+    Runs in one transaction: a failure saves nothing (no orphan image, no half post).
+    """
+    token = new_token()
+    with transaction.atomic():
+        post = BoardPost(
+            board=board,
+            section=data["section"],
+            title=data["title"],
+            message=data["message"],
+            link=data.get("link") or "",
+            image_alt=data.get("image_alt") or "",
+            display_name=data.get("display_name") or "",
+            school=data.get("school") or "",
+            email=data.get("email") or "",
+            author_token_hash=hash_token(token),
+        )
+        if cleaned_image is not None:
+            post.image = store_image(cleaned_image, post.title, post.image_alt)
+        if cleaned_attachment is not None:
+            _set_attachment(post, cleaned_attachment, data.get("attachment_name"))
+        held = _held_for_review(board, [post.title, post.message, post.display_name, post.school, post.image_alt])
+        if held:
+            post.status = BoardPost.Status.PENDING
+        else:
+            post.status = BoardPost.Status.APPROVED
+            post.approved_at = timezone.now()
+        post.save()
+        log(post, "board.submit", data={"status": post.status})
+        if held:
+            transaction.on_commit(_enqueue_digest)
+    return post, token
+
+
+def _set_attachment(post, cleaned_attachment, original_name):
+    base = re.sub(r"[^\w.-]+", "-", (original_name or "attachment").rsplit(".", 1)[0]).strip("-.")[:60] or "attachment"
+    post.attachment_name = f"{base}.{cleaned_attachment.extension}"
+    post.attachment_type = cleaned_attachment.extension
+    post.attachment.save(
+        f"{uuid.uuid4().hex}.{cleaned_attachment.extension}", ContentFile(cleaned_attachment.content), save=False
+    )
+
+
+def edit_post_by_author(post, data, cleaned_image=None, cleaned_attachment=None, remove_image=False):
+    """The author changes their post; any edit of an approved post sends it back to moderation."""
+    with transaction.atomic():
+        post = BoardPost.objects.select_for_update().get(pk=post.pk)
+        for field in ["section", "title", "message", "link", "image_alt", "display_name", "school", "email"]:
+            setattr(post, field, data.get(field) or "" if field != "section" else data["section"])
+        if remove_image:
+            post.image = None
+        if cleaned_image is not None:
+            post.image = store_image(cleaned_image, post.title, post.image_alt)
+        if cleaned_attachment is not None:
+            _set_attachment(post, cleaned_attachment, data.get("attachment_name"))
+        was_public = post.status == BoardPost.Status.APPROVED
+        held = was_public or _held_for_review(post.board, [post.title, post.message, post.display_name, post.school])
+        if held:
+            post.status = BoardPost.Status.PENDING
+            post.approved_at = None
+        post.save()
+        log(post, "board.author_edit", data={"was_approved": was_public})
+        if held:
+            transaction.on_commit(_enqueue_digest)
+    return post
+
+
+def delete_post_by_author(post):
+    with transaction.atomic():
+        log(post, "wagtail.delete")
+        image = post.image
+        post.delete()
+        if image is not None:
+            image.delete()
+
+
+def approve(post, user):
+    with transaction.atomic():
+        post = BoardPost.objects.select_for_update().get(pk=post.pk)
+        post.status = BoardPost.Status.APPROVED
+        post.approved_at = post.approved_at or timezone.now()
+        post.rejection_reason = ""
+        post.save(update_fields=["status", "approved_at", "rejection_reason", "updated_at"])
+        post.reports.filter(resolved=False).update(resolved=True)
+        log(post, "board.approve", user=user)
+    return post
+
+
+def reject(post, user, reason):
+    """Reject with a reason; the poster is told by email (in the background) if they gave an address."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        post = BoardPost.objects.select_for_update().get(pk=post.pk)
+        post.status = BoardPost.Status.REJECTED
+        post.rejection_reason = reason
+        post.pinned = False
+        post.save(update_fields=["status", "rejection_reason", "pinned", "updated_at"])
+        post.reports.filter(resolved=False).update(resolved=True)
+        log(post, "board.reject", user=user, data={"reason": reason})
+        if post.email:
+            post_id = post.pk
+            transaction.on_commit(lambda: _enqueue_rejection_email(post_id))
+    return post
+
+
+def hide(post, user):
+    with transaction.atomic():
+        post = BoardPost.objects.select_for_update().get(pk=post.pk)
+        post.status = BoardPost.Status.HIDDEN
+        post.save(update_fields=["status", "updated_at"])
+        log(post, "board.hide", user=user)
+    return post
+
+
+def set_pinned(post, user, pinned):
+    with transaction.atomic():
+        BoardPost.objects.filter(pk=post.pk).update(pinned=pinned)
+        post.pinned = pinned
+        log(post, "board.pin" if pinned else "board.unpin", user=user)
+    return post
+
+
+def report(post, reason):
+    """A visitor reports an approved post; enough unresolved reports hide it until a moderator reviews it."""
+    with transaction.atomic():
+        post = BoardPost.objects.select_for_update().get(pk=post.pk)
+        BoardReport.objects.create(post=post, reason=reason.strip())
+        post.report_count = F("report_count") + 1
+        post.save(update_fields=["report_count"])
+        post.refresh_from_db(fields=["report_count"])
+        unresolved = post.reports.filter(resolved=False).count()
+        log(post, "board.report", data={"reason": reason.strip()[:500]})
+        if post.status == BoardPost.Status.APPROVED and unresolved >= reports_to_hide():
+            post.status = BoardPost.Status.HIDDEN
+            post.save(update_fields=["status", "updated_at"])
+            log(post, "board.auto_hide", data={"reports": unresolved})
+            transaction.on_commit(_enqueue_digest)
+    return post
+
+
+def toggle_reaction(post, browser_key):
+    """Like, or unlike if this browser already liked it. Returns whether the browser now likes the post."""
+    key_hash = hash_token(browser_key)
+    with transaction.atomic():
+        deleted, _ = BoardReaction.objects.filter(post=post, browser_key_hash=key_hash).delete()
+        if deleted:
+            BoardPost.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") - deleted)
+            return False
+        try:
+            with transaction.atomic():
+                BoardReaction.objects.create(post=post, browser_key_hash=key_hash)
+        except IntegrityError:  # a double click raced us: it is liked already
+            return True
+        BoardPost.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
+        return True
+
+
+def add_comment(post, display_name, message):
+    """Comments are moderated like posts: pending unless the board trusts posters and no word is blocked."""
+    held = _held_for_review(post.board, [display_name, message])
+    comment = BoardComment.objects.create(
+        post=post,
+        display_name=display_name,
+        message=message,
+        status=BoardComment.Status.PENDING if held else BoardComment.Status.APPROVED,
+    )
+    log(post, "board.comment", data={"comment": comment.pk, "status": comment.status})
+    if held:
+        transaction.on_commit(_enqueue_digest)
+    return comment
+
+
+def moderate_comment(comment, user, approve_it):
+    comment.status = BoardComment.Status.APPROVED if approve_it else BoardComment.Status.REJECTED
+    comment.save(update_fields=["status"])
+    log(
+        comment.post,
+        "board.comment_approve" if approve_it else "board.comment_reject",
+        user=user,
+        data={"comment": comment.pk},
+    )
+    return comment
+
+
+def _enqueue_digest():
+    from .tasks import send_moderator_digest
+
+    send_moderator_digest.enqueue()
+
+
+def _enqueue_rejection_email(post_id):
+    from .tasks import send_rejection_email
+
+    send_rejection_email.enqueue(post_id)

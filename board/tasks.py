@@ -1,0 +1,63 @@
+"""Background email for the board: the moderators' digest and rejection notices."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tasks import task
+
+
+def moderator_emails():
+    """Active staff who may change board posts (superusers and members of groups with the permission)."""
+    User = get_user_model()
+    perm = Q(groups__permissions__codename="change_boardpost") | Q(user_permissions__codename="change_boardpost")
+    users = User.objects.filter(is_active=True).filter(Q(is_superuser=True) | perm).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+@task()
+def send_moderator_digest():
+    """Tell moderators how many posts wait; at most one email per interval, however many posts arrive.
+
+    The guard is a database row locked while we decide, so two servers cannot both send.
+    """
+    from .models import DIGEST_INTERVAL, BoardComment, BoardPost, ModeratorDigest
+
+    now = timezone.now()
+    with transaction.atomic():
+        ModeratorDigest.objects.get_or_create(key="board")
+        digest = ModeratorDigest.objects.select_for_update().get(key="board")
+        if digest.last_sent_at and now - digest.last_sent_at < timedelta(seconds=DIGEST_INTERVAL):
+            return False
+        waiting = BoardPost.objects.filter(status=BoardPost.Status.PENDING).count()
+        reported = BoardPost.objects.filter(status=BoardPost.Status.HIDDEN, reports__resolved=False).distinct().count()
+        comments = BoardComment.objects.filter(status=BoardComment.Status.PENDING).count()
+        recipients = moderator_emails()
+        if not (waiting or reported or comments) or not recipients:
+            return False
+        digest.last_sent_at = now
+        digest.save(update_fields=["last_sent_at"])
+    body = render_to_string(
+        "board/email/moderator_digest.txt",
+        {"waiting": waiting, "reported": reported, "comments": comments, "base_url": settings.BASE_URL},
+    )
+    EmailMessage(subject=f"Community board: {waiting} post(s) waiting for approval", body=body, bcc=recipients).send()
+    return True
+
+
+@task()
+def send_rejection_email(post_id):
+    """Tell a poster (if they left an email) why their post was not published."""
+    from .models import BoardPost
+
+    post = BoardPost.objects.select_related("board").filter(pk=post_id, status=BoardPost.Status.REJECTED).first()
+    if post is None or not post.email:
+        return False
+    body = render_to_string("board/email/post_rejected.txt", {"post": post, "board": post.board})
+    EmailMessage(subject=f"Your post on {post.board.title} was not published", body=body, to=[post.email]).send()
+    return True

@@ -1,0 +1,241 @@
+"""The board in the Wagtail admin: the moderation queue, blocked words, the dashboard count, the home slot.
+
+The queue is a snippet viewset, not a wagtail-modeladmin listing: snippets are Wagtail's maintained way
+to manage non-page models (modeladmin is a deprecated add-on), and they come with filters, search,
+bulk actions, an edit form (for "edit before approving") and a History view that shows our audit-log
+entries (who approved, rejected, hid or pinned a post, and when) on each post. Posts keep their own
+status field rather than snippet draft state, because a post's life (pending → approved/rejected,
+hidden after reports) is a moderation decision, not an editor's draft.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.urls import path, reverse
+from laces.components import Component
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column, StatusTagColumn
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from home.templatetags.site_tags import render_slot
+
+from . import admin_views, services
+from .forms import RejectForm
+from .models import BlockedWord, BoardComment, BoardPage, BoardPost
+
+LOG_ACTIONS = {
+    "board.submit": ("Post submitted", "Submitted by a visitor"),
+    "board.author_edit": ("Post edited by its author", "Edited by its author (back to moderation)"),
+    "board.approve": ("Post approved", "Approved"),
+    "board.reject": ("Post rejected", "Rejected"),
+    "board.hide": ("Post hidden", "Hidden from the board"),
+    "board.pin": ("Post pinned", "Pinned to the top of its section"),
+    "board.unpin": ("Post unpinned", "Unpinned"),
+    "board.report": ("Post reported", "Reported by a visitor"),
+    "board.auto_hide": ("Post hidden after reports", "Hidden automatically after reports"),
+    "board.comment": ("Comment added", "A visitor commented"),
+    "board.comment_approve": ("Comment approved", "Comment approved"),
+    "board.comment_reject": ("Comment rejected", "Comment rejected"),
+}
+
+
+@hooks.register("register_log_actions")
+def register_board_log_actions(actions):
+    for action, (label, message) in LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
+
+
+class BoardPostFilterSet(WagtailFilterSet):
+    reported = django_filters.BooleanFilter(
+        label="Reported", method="filter_reported", help_text="Posts with reports a moderator has not reviewed."
+    )
+
+    class Meta:
+        model = BoardPost
+        fields = ["status", "board", "section", "pinned"]
+
+    def filter_reported(self, queryset, name, value):
+        unresolved = Q(reports__resolved=False)
+        return queryset.filter(unresolved).distinct() if value else queryset.exclude(unresolved)
+
+
+class PreviewColumn(Column):
+    """What moderators decide on, in the list itself: a snippet of the text, the link's domain, a thumbnail."""
+
+    cell_template_name = "board/admin/preview_cell.html"
+
+
+class BoardPostViewSet(SnippetViewSet):
+    model = BoardPost
+    icon = "comment"
+    menu_label = "Posts"
+    menu_order = 100
+    filterset_class = BoardPostFilterSet
+    search_fields = ["title", "message", "school", "display_name", "email"]
+    ordering = ["-created_at"]
+    list_per_page = 30
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    list_display = [
+        "title",
+        PreviewColumn("preview", label="Preview"),
+        StatusTagColumn("status", label="Status", accessor="get_status_display", primary=lambda p: p.is_public),
+        Column("section", label="Section"),
+        Column("board", label="Board"),
+        Column("report_count", label="Reports"),
+        Column("created_at", label="Posted"),
+        Column("moderate", label="Moderate", accessor="admin_moderate_link"),
+    ]
+    panels = [
+        HelpPanel(
+            content="Fix a typo or remove a detail here, then use <strong>Moderate</strong> to approve. "
+            "The poster's email is private: it is never shown on the site."
+        ),
+        FieldRowPanel([FieldPanel("board"), FieldPanel("section")]),
+        FieldPanel("title"),
+        FieldPanel("message"),
+        FieldPanel("link"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading="Image"),
+        MultiFieldPanel([FieldPanel("attachment_name")], heading="Attachment"),
+        FieldRowPanel([FieldPanel("display_name"), FieldPanel("school")]),
+        FieldPanel("email"),
+        FieldPanel("pinned"),
+    ]
+
+    def get_queryset(self, request):
+        return BoardPost.objects.select_related("board", "section", "image")
+
+
+class BoardCommentViewSet(SnippetViewSet):
+    model = BoardComment
+    icon = "comment"
+    menu_label = "Comments"
+    menu_order = 110
+    list_filter = ["status"]
+    search_fields = ["message", "display_name"]
+    list_display = ["message", "post", "status", "created_at"]
+    copy_view_enabled = False
+    panels = [FieldPanel("status"), FieldPanel("display_name"), FieldPanel("message")]
+
+
+class BlockedWordViewSet(SnippetViewSet):
+    model = BlockedWord
+    icon = "warning"
+    menu_label = "Blocked words"
+    menu_order = 120
+    search_fields = ["phrase", "note"]
+    list_display = ["phrase", "note"]
+    copy_view_enabled = False
+
+
+class BoardGroup(SnippetViewSetGroup):
+    items = (BoardPostViewSet, BoardCommentViewSet, BlockedWordViewSet)
+    menu_icon = "comment"
+    menu_label = "Community board"
+    menu_name = "community-board"
+    menu_order = 250
+
+
+register_snippet(BoardGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_board_admin_urls():
+    return [path("board/moderate/<int:pk>/", admin_views.moderate_post, name="board_moderate")]
+
+
+class _StatusBulkAction(SnippetBulkAction):
+    models = [BoardPost]
+    template_name = "board/admin/confirm_bulk_action.html"
+
+    def check_perm(self, snippet):
+        return self.request.user.has_perm("board.change_boardpost")
+
+
+class ApproveBulkAction(_StatusBulkAction):
+    display_name = "Approve"
+    action_type = "approve"
+    aria_label = "Approve the selected posts"
+    action_priority = 10
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        for post in objects:
+            services.approve(post, user)
+        return len(objects), 0
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return f"Approved {num_parent_objects} post(s)."
+
+
+class RejectBulkAction(_StatusBulkAction):
+    display_name = "Reject"
+    action_type = "reject"
+    aria_label = "Reject the selected posts"
+    action_priority = 20
+    form_class = RejectForm
+
+    @classmethod
+    def execute_action(cls, objects, user=None, reason="", **kwargs):
+        for post in objects:
+            services.reject(post, user, reason)
+        return len(objects), 0
+
+    def get_execution_context(self):
+        return {
+            **super().get_execution_context(),
+            "user": self.request.user,
+            "reason": self.cleaned_form.cleaned_data.get("reason", ""),
+        }
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return f"Rejected {num_parent_objects} post(s)."
+
+
+hooks.register("register_bulk_action", ApproveBulkAction)
+hooks.register("register_bulk_action", RejectBulkAction)
+
+
+class WaitingPostsPanel(Component):
+    """On the admin dashboard: how many posts and comments wait for a moderator."""
+
+    name = "board_waiting"
+    order = 90
+    template_name = "board/admin/dashboard_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "waiting": BoardPost.objects.filter(status=BoardPost.Status.PENDING).count(),
+            "reported": BoardPost.objects.filter(reports__resolved=False).distinct().count(),
+            "comments": BoardComment.objects.filter(status=BoardComment.Status.PENDING).count(),
+            "queue_url": reverse("wagtailsnippets_board_boardpost:list"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_waiting_posts_panel(request, panels):
+    if request.user.has_perm("board.change_boardpost"):
+        panels.insert(0, WaitingPostsPanel())
+
+
+@hooks.register("home_page_slots")
+def recent_board_posts(context):
+    """The home page's 'recent ideas from schools': approved posts of the first live board, in 2 queries."""
+    board = BoardPage.objects.live().public().order_by("path").first()
+    if board is None:
+        return ""
+    posts = list(
+        BoardPost.objects.approved()
+        .filter(board=board)
+        .only("pk", "title", "message", "display_name", "school", "approved_at")
+        .order_by("-approved_at", "-pk")[:3]
+    )
+    return render_slot(
+        "board/includes/home_slot.html", context, {"posts": posts, "board": board, "board_url": board.url}
+    )
