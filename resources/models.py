@@ -1,0 +1,459 @@
+"""The resource library: resources schools use for Learn, Embed and Share, and the vocabularies that describe them.
+
+Processes and audiences are fixed by the award (seeded by a data migration); resource types and languages are
+editor-managed snippets, because EMAS adds new kinds of material and new community languages without a developer.
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.feedgenerator import Rss201rev2Feed
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from home.blocks import BaseStreamBlock, validate_video_url
+from home.models import PageMetaMixin
+
+# Paths the library answers itself; a resource with one of these slugs could never be reached.
+RESERVED_SLUGS = {"tag", "feed", "learn", "embed", "share"}
+
+# The award's fixed vocabularies: (slug, name, description). Seeded by migration 0002 and `ensure_vocabularies()`.
+PROCESSES = [
+    ("learn", "Learn", "Learn about what it means to be seeking sanctuary."),
+    (
+        "embed",
+        "Embed",
+        "Take positive action to embed concepts of welcome, safety and inclusion within your school and the "
+        "wider community.",
+    ),
+    ("share", "Share", "Share your vision and achievements - be proud!"),
+]
+AUDIENCES = [
+    ("early-years", "Early years", ""),
+    ("primary", "Primary", ""),
+    ("secondary", "Secondary", ""),
+    ("whole-school", "Whole school", ""),
+    ("staff-governors", "Staff and governors", ""),
+    ("parents-families", "Parents and families", ""),
+]
+
+
+class Vocabulary(models.Model):
+    """A term of one of the award's fixed lists (processes, audiences)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Process(Vocabulary):
+    """Learn, Embed or Share: the three processes through which schools gather evidence for the award."""
+
+    class Meta(Vocabulary.Meta):
+        verbose_name_plural = "processes"
+
+
+class Audience(Vocabulary):
+    """Who a resource is for: a phase of education, staff and governors, or families."""
+
+
+def ensure_vocabularies():
+    """Create the fixed processes and audiences if missing (after a flush); names editors changed are kept."""
+    for model, rows in ((Process, PROCESSES), (Audience, AUDIENCES)):
+        for order, (slug, name, description) in enumerate(rows):
+            model.objects.get_or_create(
+                slug=slug, defaults={"name": name, "description": description, "sort_order": order}
+            )
+
+
+class ResourceType(index.Indexed, models.Model):
+    """What kind of material a resource is (guide, lesson plan, assembly…). Editors manage the list."""
+
+    name = models.CharField(max_length=60, unique=True, help_text="Singular, as shown on cards, e.g. “Lesson plan”.")
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        help_text="Used in filter addresses, e.g. lesson-plan. Changing it breaks bookmarked filters.",
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first in filters.")
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "resource type"
+
+    def __str__(self):
+        return self.name
+
+
+class Language(index.Indexed, models.Model):
+    """A language a resource is available in. An editor-managed list with ISO 639-1 codes, so Coventry's
+    community languages (Arabic, Dari, Pashto, Tigrinya, Ukrainian…) can be added as families arrive, and
+    pages can mark their text with the right `lang` attribute."""
+
+    name = models.CharField(max_length=60, unique=True, help_text="The language's name in English, e.g. “Arabic”.")
+    native_name = models.CharField(
+        max_length=60, blank=True, help_text="The language's own name for itself, e.g. “العربية”. Optional."
+    )
+    code = models.CharField(
+        max_length=12,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
+                "Use an ISO 639 language code in lower case, e.g. “ar”, “uk” or “prs” (optionally with a region, "
+                "e.g. “pt-BR”).",
+            )
+        ],
+        help_text="ISO 639 code, e.g. en, ar, uk, fa, ps, ti. Used in filter addresses and for screen readers.",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("native_name"), FieldPanel("code")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def slug(self):
+        return self.code
+
+
+class TaggedResource(TaggedItemBase):
+    content_object = ParentalKey("ResourcePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class ResourceIndexPage(RoutablePageMixin, PageMetaMixin, Page):
+    """The library: filterable cards of every resource beneath it, with tag and process pages and a feed."""
+
+    intro = models.TextField(
+        max_length=600, blank=True, help_text="A sentence or two under the title: what schools find here."
+    )
+    per_page = 12
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        HelpPanel(
+            content="Add resources as child pages of this page. Visitors filter them by process, audience, type, "
+            "language and tag; the filters and their counts update themselves."
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["home.HomePage", "home.ContentPage"]
+    subpage_types = ["resources.ResourcePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "resource library"
+
+    def resources(self):
+        """Live, public resources of this library (what the public may see)."""
+        return ResourcePage.objects.child_of(self).live().public()
+
+    def _render_listing(self, request, *, heading, intro, fixed=None, extra=None):
+        from .library import browse
+
+        results = browse(self, request.GET, fixed=fixed or {})
+        context = self.get_context(request)
+        context.update({"results": results, "listing_heading": heading, "listing_intro": intro, "fixed": fixed or {}})
+        context.update(extra or {})
+        return TemplateResponse(request, "resources/resource_index_page.html", context)
+
+    @path("")
+    def library(self, request):
+        return self._render_listing(request, heading=self.title, intro=self.intro)
+
+    @path("tag/<slug:tag_slug>/")
+    def tag(self, request, tag_slug):
+        tag = Tag.objects.filter(slug=tag_slug, resources_taggedresource_items__isnull=False).first()
+        if tag is None:
+            raise Http404("No resources have this tag.")
+        return self._render_listing(
+            request,
+            heading=f"Resources tagged “{tag.name}”",
+            intro=f"Resources in the library tagged “{tag.name}”.",
+            fixed={"tag": tag},
+            extra={"route_title": f"Resources tagged “{tag.name}”"},
+        )
+
+    @re_path(r"^(?P<process_slug>learn|embed|share)/$")
+    def process(self, request, process_slug):
+        process = Process.objects.filter(slug=process_slug).first()
+        if process is None:
+            raise Http404("Unknown process.")
+        return self._render_listing(
+            request,
+            heading=f"{process.name}: resources",
+            intro=process.description,
+            fixed={"process": process},
+            extra={"route_title": f"{process.name}: resources"},
+        )
+
+    @path("feed/")
+    def feed(self, request):
+        """RSS 2.0 feed of the newest resources: public pages only, nothing private."""
+        feed = Rss201rev2Feed(
+            title=f"New resources: {self.title}",
+            link=self.get_full_url(request),
+            description=self.intro or "New resources for Schools of Sanctuary in Coventry.",
+            language="en-gb",
+            feed_url=request.build_absolute_uri(),
+        )
+        items = (
+            self.resources()
+            .select_related("resource_type")
+            .prefetch_related("tagged_items__tag")
+            .order_by("-publication_date", "-pk")[:20]
+        )
+        for resource in items:
+            published = datetime.datetime.combine(resource.publication_date, datetime.time(9, 0))
+            feed.add_item(
+                title=resource.title,
+                link=resource.get_full_url(request),
+                description=resource.summary,
+                unique_id=resource.get_full_url(request),
+                pubdate=timezone.make_aware(published),
+                updateddate=resource.last_published_at,
+                categories=[item.tag.name for item in resource.tagged_items.all()]
+                + ([resource.resource_type.name] if resource.resource_type else []),
+            )
+        response = HttpResponse(content_type="application/rss+xml; charset=utf-8")
+        feed.write(response, "utf-8")
+        return response
+
+
+class ResourcePageForm(WagtailAdminPageForm):
+    """A resource must lead somewhere: a document, an external link or a video."""
+
+    def clean(self):
+        cleaned = super().clean()
+        formset = self.formsets.get("documents")
+        has_document = False
+        if formset is not None:
+            for form in formset.forms:
+                data = getattr(form, "cleaned_data", None) or {}
+                if data.get("document") and not data.get("DELETE"):
+                    has_document = True
+        if not (has_document or cleaned.get("external_url") or cleaned.get("video_url")):
+            self.add_error(
+                "external_url",
+                "Add at least one thing the resource links to: a document to download, a website address or a "
+                "video address.",
+            )
+        return cleaned
+
+
+class ResourcePage(PageMetaMixin, Page):
+    """One resource: a guide, lesson plan, video… with what it is for and where to get it."""
+
+    summary = models.TextField(
+        max_length=400,
+        help_text="One or two sentences shown on cards, in search results and in the feed: what it is and why "
+        "it helps.",
+    )
+    body = StreamField(
+        BaseStreamBlock(), blank=True, help_text="Optional: how schools can use the resource, tips, context."
+    )
+    thumbnail = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown on the card. A cover, screenshot or illustration. Photos of pupils need consent.",
+    )
+    thumbnail_alt = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="Describe the image if it adds information; leave empty if it is decorative.",
+    )
+    tags = ClusterTaggableManager(
+        through=TaggedResource,
+        blank=True,
+        help_text="Free words that help people find it, e.g. refugee week, trauma, EAL. Separate with commas.",
+    )
+    processes = ParentalManyToManyField(
+        Process,
+        related_name="resources",
+        help_text="Which of the award's processes the resource helps with. Tick one or more.",
+    )
+    audiences = ParentalManyToManyField(
+        Audience,
+        related_name="resources",
+        verbose_name="audience / phase",
+        help_text="Who it is for. Tick every phase or group it suits.",
+    )
+    resource_type = models.ForeignKey(
+        ResourceType,
+        null=True,
+        blank=False,
+        on_delete=models.SET_NULL,
+        related_name="resources",
+        help_text="What kind of material it is. Manage the list under Snippets → Resource types.",
+    )
+    languages = ParentalManyToManyField(
+        Language,
+        related_name="resources",
+        blank=True,
+        help_text="The languages the resource itself is available in. Manage the list under Snippets → Languages.",
+    )
+    external_url = models.URLField(
+        "website address",
+        max_length=500,
+        blank=True,
+        help_text="The resource on another website, e.g. https://schools.cityofsanctuary.org/. Marked as external.",
+    )
+    video_url = models.URLField(
+        "video address",
+        max_length=500,
+        blank=True,
+        validators=[validate_video_url],
+        help_text="A YouTube or Vimeo address. Nothing loads from the provider until a visitor chooses to play.",
+    )
+    publication_date = models.DateField(
+        default=datetime.date.today,
+        help_text="When the resource itself was published or last revised by its authors. Sorts “newest”.",
+    )
+    featured = models.BooleanField(
+        default=False, help_text="Featured resources are listed first in the library and on the home page."
+    )
+    related_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Optional: a page on this site it belongs with, e.g. the webinar event a recording comes from.",
+    )
+
+    base_form_class = ResourcePageForm
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("processes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+                FieldRowPanel([FieldPanel("resource_type"), FieldPanel("publication_date")]),
+                FieldPanel("languages", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("tags"),
+                FieldPanel("featured"),
+            ],
+            heading="Describe the resource",
+        ),
+        MultiFieldPanel(
+            [
+                InlinePanel("documents", label="Document to download", heading="Documents"),
+                FieldPanel("external_url"),
+                FieldPanel("video_url"),
+            ],
+            heading="Where to get it (at least one)",
+        ),
+        MultiFieldPanel([FieldPanel("thumbnail"), FieldPanel("thumbnail_alt")], heading="Card image"),
+        FieldPanel("body"),
+        FieldPanel("related_page"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.RelatedFields("resource_type", [index.SearchField("name")]),
+        index.FilterField("publication_date"),
+    ]
+    parent_page_types = ["resources.ResourceIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "resource"
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": f"“{self.slug}” is used by the library itself (for its own pages); choose another slug."}
+            )
+
+    def get_meta_description(self):
+        return self.search_description or self.summary
+
+    def get_social_image(self):
+        return self.thumbnail
+
+    @property
+    def video(self):
+        from home.blocks import video_embed_details
+
+        return video_embed_details(self.video_url)
+
+    def related_resources(self, limit=3):
+        """Other public resources sharing a tag or a process, those sharing most first."""
+        parent = self.get_parent()
+        tag_ids = list(self.tagged_items.values_list("tag_id", flat=True))
+        process_ids = list(self.processes.values_list("pk", flat=True))
+        shared = models.Count("tagged_items", filter=models.Q(tagged_items__tag_id__in=tag_ids), distinct=True)
+        shared_process = models.Count("processes", filter=models.Q(processes__in=process_ids), distinct=True)
+        from .library import card_queryset
+
+        return list(
+            card_queryset(ResourcePage.objects.child_of(parent))
+            .live()
+            .public()
+            .exclude(pk=self.pk)
+            .annotate(shared_tags=shared, shared_processes=shared_process)
+            .filter(models.Q(shared_tags__gt=0) | models.Q(shared_processes__gt=0))
+            .order_by("-shared_tags", "-shared_processes", "-publication_date")[:limit]
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["downloads"] = list(self.documents.select_related("document"))
+        context["related_resources"] = self.related_resources()
+        context["library"] = self.get_parent().specific
+        return context
+
+
+class ResourceDocument(Orderable):
+    """A document to download from a resource page, served through Wagtail's document view (privacy checked)."""
+
+    page = ParentalKey(ResourcePage, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Upload or choose a PDF, Word or PowerPoint file. Documents in a private collection stay private.",
+    )
+    title = models.CharField(max_length=150, blank=True, help_text="Defaults to the document's own title.")
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    def __str__(self):
+        return self.display_title
+
+    @property
+    def display_title(self):
+        return self.title or self.document.title
