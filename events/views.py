@@ -1,0 +1,85 @@
+"""Thin public views behind EventPage's routes: sign up, see what happens next, cancel with a signed link."""
+
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_protect
+
+from home.public_input import RateLimit, client_ip, is_honeypot_filled
+
+from .forms import RegistrationForm
+from .models import EventRegistration
+from .services import (
+    AlreadyRegistered,
+    SignupClosed,
+    cancel_registration,
+    make_done_token,
+    register_for_event,
+    registration_from_cancel_token,
+    registration_from_done_token,
+    waiting_position,
+)
+
+
+@csrf_protect
+def register(request, event):
+    if request.method != "POST":
+        return redirect(event.url)
+    form = RegistrationForm(request.POST)
+    if is_honeypot_filled(form):
+        # Tell a bot nothing: it sees a generic thank-you, nothing is stored or sent.
+        return TemplateResponse(request, "events/registration_done.html", {"page": event, "registration": None})
+    if not form.is_valid():
+        return event.render_form(request, form)
+    if not RateLimit(f"event-signup:{event.pk}").hit(client_ip(request)):
+        form.add_error(
+            None,
+            "You have signed up several times in a short time. Please wait a few minutes and try again, or "
+            "contact the EMAS teacher team.",
+        )
+        return event.render_form(request, form, status=429)
+    try:
+        registration = register_for_event(event, form.cleaned_data)
+    except SignupClosed:
+        form.add_error(None, "Sign-up for this event has closed, so we could not book a place.")
+        return event.render_form(request, form, status=409)
+    except AlreadyRegistered:
+        form.add_error(
+            "email",
+            "This email address is already signed up for this event. Check your inbox for the confirmation "
+            "email; it has a link to cancel if you need to.",
+        )
+        return event.render_form(request, form, status=409)
+    return redirect(event.url + event.reverse_subpage("registered", kwargs={"token": make_done_token(registration)}))
+
+
+def registered(request, event, token):
+    """What happens next, after signing up. The link expires after an hour and shows no personal details."""
+    registration = registration_from_done_token(token, event)
+    context = {
+        "page": event,
+        "registration": registration,
+        "position": waiting_position(registration) if registration else None,
+    }
+    return TemplateResponse(request, "events/registration_done.html", context, status=200 if registration else 404)
+
+
+@csrf_protect
+def cancel(request, event, token):
+    """GET shows what will be cancelled and a button; only POST cancels (link previewers must not cancel)."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    registration = registration_from_cancel_token(token, event)
+    context = {"page": event, "registration": registration, "state": "confirm"}
+    if registration is None or registration.anonymised:
+        context["state"] = "invalid"
+        return TemplateResponse(request, "events/cancel.html", context, status=400)
+    if registration.status == EventRegistration.Status.CANCELLED:
+        context["state"] = "already"
+    elif event.start <= timezone.now():
+        context["state"] = "started"
+    elif request.method == "POST":
+        cancel_registration(registration)
+        context["state"] = "done"
+    return TemplateResponse(request, "events/cancel.html", context)
