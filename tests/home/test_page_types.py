@@ -6,7 +6,7 @@ from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from home.models import ContentPage, FormPage, HomePage
+from home.models import ContentPage, FormPage, HomePage, SiteSettings
 
 
 class PageTypeTests(WagtailPageTestCase):
@@ -161,3 +161,75 @@ class PageTypeTests(WagtailPageTestCase):
         self.assertContains(response, "Learn about what it means to be seeking sanctuary")
         self.assertContains(response, 'aria-label="Breadcrumb"')
         self.assertContains(response, "<title>Learn | Coventry Schools of Sanctuary</title>", html=True)
+
+
+class HomePageCreationTests(WagtailPageTestCase):
+    """A new site starts with no HomePage: an editor can create one at the top of the tree."""
+
+    def test_editor_can_create_the_home_page(self):
+        root = Page.get_first_root_node()
+        self.client.force_login(
+            get_user_model().objects.create_superuser("owner", "o@example.org", "a-long-password-2")
+        )
+        data = nested_form_data(
+            {
+                "title": "Schools of Sanctuary",
+                "slug": "new-home",
+                "hero_heading": "Schools of Sanctuary",
+                "hero_intro": "Coventry became a City of Sanctuary in 2011.",
+                "hero_image_alt": "",
+                "process_cards": streamfield([]),
+                "body": streamfield([]),
+            }
+        )
+        self.assertCanCreate(root, HomePage, data)
+        self.assertEqual(HomePage.objects.get().hero_heading, "Schools of Sanctuary")
+
+
+class SiteSettingsAdminTests(WagtailPageTestCase):
+    def test_editor_changes_contact_details_in_the_admin_and_the_footer_follows(self):
+        from home import demo
+
+        demo.load(open("/dev/null", "w"))  # noqa: SIM115
+        self.client.force_login(get_user_model().objects.create_superuser("ed", "ed@example.org", "a-long-password-3"))
+        site = Site.objects.get(is_default_site=True)
+        url = f"/admin/settings/home/sitesettings/{site.pk}/"
+        self.assertEqual(self.client.get(url).status_code, 200)
+        data = nested_form_data(
+            {
+                "organisation_name": "Coventry Schools of Sanctuary",
+                "team_name": "EMAS Teacher Team",
+                "postal_address": "PO Box 15\nCouncil House\nEarl Street",
+                "telephone": "024 7697 5491",
+                "enquiry_email": "team@example.org",
+                "footer_links": streamfield(
+                    [("link", {"text": "Refugee Week", "page": "", "url": "https://refugeeweek.org.uk/"})]
+                ),
+            }
+        )
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302)
+        self.client.logout()
+        html = self.client.get("/").content.decode()
+        self.assertIn('href="https://refugeeweek.org.uk/">Refugee Week</a>', html)
+
+    def test_a_bad_telephone_number_is_refused_with_a_message(self):
+        from home import demo
+
+        demo.load(open("/dev/null", "w"))  # noqa: SIM115
+        self.client.force_login(get_user_model().objects.create_superuser("ed", "ed@example.org", "a-long-password-3"))
+        site = Site.objects.get(is_default_site=True)
+        data = nested_form_data(
+            {
+                "organisation_name": "Coventry Schools of Sanctuary",
+                "team_name": "EMAS Teacher Team",
+                "postal_address": "",
+                "telephone": "call us!",
+                "enquiry_email": "",
+                "footer_links": streamfield([]),
+            }
+        )
+        response = self.client.post(f"/admin/settings/home/sitesettings/{site.pk}/", data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Use digits, spaces, + ( ) and - only.")
+        self.assertEqual(SiteSettings.objects.get().telephone, "024 7697 5491")
