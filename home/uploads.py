@@ -19,6 +19,7 @@ IMAGE_MAX_PIXELS = 25_000_000
 ATTACHMENT_MAX_BYTES = 10 * MB
 
 # Pillow format name -> (extension, MIME type) of what we store.
+IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "webp", "gif"}
 IMAGE_FORMATS = {
     "JPEG": ("jpg", "image/jpeg"),
     "PNG": ("png", "image/png"),
@@ -51,6 +52,11 @@ class CleanedFile:
         return len(self.content)
 
 
+def _extension(file):
+    name = getattr(file, "name", "") or ""
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
 def _read_limited(file, max_bytes, too_big_message):
     size = getattr(file, "size", None)
     if size is not None and size > max_bytes:
@@ -72,6 +78,12 @@ def clean_uploaded_image(file, max_bytes=IMAGE_MAX_BYTES, max_pixels=IMAGE_MAX_P
     first, so photos taken on their side still show the right way up once the EXIF is gone.
     """
     not_image = "Upload a JPEG, PNG, WebP or GIF image. This file is not one of those (or it is damaged)."
+    extension = _extension(file)
+    if extension and extension not in IMAGE_EXTENSIONS:
+        raise ValidationError(
+            f"“.{extension[:10]}” files cannot be used as images. Upload a JPEG, PNG, WebP or GIF image.",
+            code="invalid_extension",
+        )
     data = _read_limited(
         file, max_bytes, f"The image is larger than {max_bytes // MB} MB. Please upload a smaller version."
     )
@@ -139,13 +151,22 @@ def clean_uploaded_attachment(file, max_bytes=ATTACHMENT_MAX_BYTES):
         file, max_bytes, f"The attachment is larger than {max_bytes // MB} MB. Please upload a smaller file."
     )
     wrong_type = "Attach a PDF, Word (.docx) or PowerPoint (.pptx) file. This file is not one of those."
+    extension = _extension(file)
+    if extension and extension not in ATTACHMENT_TYPES:
+        raise ValidationError(wrong_type, code="invalid_extension")
+    kind = None
     if data.startswith(b"%PDF-"):
-        return CleanedFile(data, "pdf", ATTACHMENT_TYPES["pdf"])
-    if data.startswith(b"PK\x03\x04"):
+        kind = "pdf"
+    elif data.startswith(b"PK\x03\x04"):
         kind = _ooxml_kind(data)
-        if kind:
-            return CleanedFile(data, kind, ATTACHMENT_TYPES[kind])
-    raise ValidationError(wrong_type, code="invalid_type")
+    if kind is None:
+        raise ValidationError(wrong_type, code="invalid_type")
+    if extension and extension != kind:
+        raise ValidationError(
+            f"This file is named .{extension} but it is really a .{kind} file. Rename it and try again.",
+            code="extension_mismatch",
+        )
+    return CleanedFile(data, kind, ATTACHMENT_TYPES[kind])
 
 
 def _ooxml_kind(data):
