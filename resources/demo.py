@@ -697,6 +697,7 @@ def _document(title, filename, lines):
     if document is None:
         document = Document(title=title)
         document.file.save(filename, ContentFile(make_pdf(title, lines)), save=False)
+        document._set_document_file_metadata()  # size and hash, as an upload in the admin would record
         document.save()
     return document
 

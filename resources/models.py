@@ -391,6 +391,13 @@ class ResourcePage(PageMetaMixin, Page):
     class Meta:
         verbose_name = "resource"
 
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        # The search index is refreshed from post_save, which fires before modelcluster writes the page's tags;
+        # refresh it again now they are stored, so search finds a resource by the tags it was published with.
+        index.insert_or_update_object(self)
+        return result
+
     def clean(self):
         super().clean()
         if self.slug in RESERVED_SLUGS:
@@ -410,30 +417,50 @@ class ResourcePage(PageMetaMixin, Page):
 
         return video_embed_details(self.video_url)
 
-    def related_resources(self, limit=3):
+    def library(self):
+        """The library this resource belongs to (also while previewing a resource not yet in the tree)."""
+        parent = self.get_parent() if self.path else None
+        if parent is not None:
+            return parent.specific
+        return ResourceIndexPage.objects.first()
+
+    def related_resources(self, library, tags, processes, limit=3):
         """Other public resources sharing a tag or a process, those sharing most first."""
-        parent = self.get_parent()
-        tag_ids = list(self.tagged_items.values_list("tag_id", flat=True))
-        process_ids = list(self.processes.values_list("pk", flat=True))
-        shared = models.Count("tagged_items", filter=models.Q(tagged_items__tag_id__in=tag_ids), distinct=True)
-        shared_process = models.Count("processes", filter=models.Q(processes__in=process_ids), distinct=True)
         from .library import card_queryset
 
+        tag_ids = [tag.pk for tag in tags]
+        process_ids = [process.pk for process in processes]
+        if library is None or not (tag_ids or process_ids):
+            return []
+        shared_tags = models.Count("tagged_items", filter=models.Q(tagged_items__tag_id__in=tag_ids), distinct=True)
+        shared_processes = models.Count("processes", filter=models.Q(processes__in=process_ids), distinct=True)
         return list(
-            card_queryset(ResourcePage.objects.child_of(parent))
+            card_queryset(ResourcePage.objects.child_of(library))
             .live()
             .public()
             .exclude(pk=self.pk)
-            .annotate(shared_tags=shared, shared_processes=shared_process)
+            .annotate(shared_tags=shared_tags, shared_processes=shared_processes)
             .filter(models.Q(shared_tags__gt=0) | models.Q(shared_processes__gt=0))
             .order_by("-shared_tags", "-shared_processes", "-publication_date")[:limit]
         )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["downloads"] = list(self.documents.select_related("document"))
-        context["related_resources"] = self.related_resources()
-        context["library"] = self.get_parent().specific
+        library = self.library()
+        # Read once through the cluster, so previews of unsaved changes show (and relate by) what was typed.
+        tags = sorted(self.tags.all(), key=lambda tag: tag.name.lower())
+        processes = list(self.processes.all())
+        context.update(
+            {
+                "library": library,
+                "tags": tags,
+                "processes": processes,
+                "audiences": list(self.audiences.all()),
+                "languages": list(self.languages.all()),
+                "downloads": [item for item in self.documents.all().select_related("document") if item.document_id],
+                "related_resources": self.related_resources(library, tags, processes),
+            }
+        )
         return context
 
 

@@ -180,7 +180,13 @@ def test_empty_library_says_so(client, library):
 
 
 def test_search_within_the_library(client, stocked):
-    assert set(titles(client.get("/resources/?q=welcome"))) == {"Welcome signs", "Embedding welcome in primary"}
+    # Title, summary, body and tags are searched: "Induction checklist" is tagged "welcome".
+    assert set(titles(client.get("/resources/?q=welcome"))) == {
+        "Welcome signs",
+        "Embedding welcome in primary",
+        "Induction checklist",
+    }
+    assert titles(client.get("/resources/?q=welcome+languages")) == ["Welcome signs"]
     assert titles(client.get("/resources/?q=induction")) == ["Induction checklist"]
     # Search and facets combine.
     assert titles(client.get("/resources/?q=welcome&audience=early-years")) == ["Welcome signs"]

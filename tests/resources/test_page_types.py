@@ -1,0 +1,176 @@
+"""Where resources may be created, and that editors can create, edit and preview them in the admin."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.template.defaultfilters import filesizeformat
+from wagtail.documents import get_document_model
+from wagtail.models import Page, Site
+from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from home.models import ContentPage, FormPage, HomePage
+from resources.models import (
+    Audience,
+    Language,
+    Process,
+    ResourceIndexPage,
+    ResourcePage,
+    ResourceType,
+    ensure_vocabularies,
+)
+
+
+class ResourcePageTypeTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        ensure_vocabularies()
+        root = Page.get_first_root_node()
+        cls.home = HomePage(title="Home", slug="res-home", hero_heading="Welcome", hero_intro="Coventry.")
+        root.add_child(instance=cls.home)
+        Site.objects.update(root_page=cls.home)
+        cls.library = ResourceIndexPage(title="Resource library", slug="resources")
+        cls.home.add_child(instance=cls.library)
+        cls.guide = ResourceType.objects.create(name="Guide", slug="guide")
+        cls.english = Language.objects.create(name="English", code="en")
+        cls.editor = get_user_model().objects.create_superuser("editor", "editor@example.org", "a-long-password-1")
+        cls.document = get_document_model().objects.create(title="Checklist", file="documents/checklist.pdf")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def test_resources_only_under_the_library(self):
+        self.assertCanCreateAt(HomePage, ResourceIndexPage)
+        self.assertCanCreateAt(ContentPage, ResourceIndexPage)
+        self.assertCanCreateAt(ResourceIndexPage, ResourcePage)
+        self.assertCanNotCreateAt(HomePage, ResourcePage)
+        self.assertCanNotCreateAt(ContentPage, ResourcePage)
+        self.assertCanNotCreateAt(FormPage, ResourcePage)
+        self.assertCanNotCreateAt(ResourceIndexPage, ContentPage)
+        self.assertAllowedSubpageTypes(ResourcePage, [])
+        self.assertAllowedParentPageTypes(ResourcePage, [ResourceIndexPage])
+        self.assertAllowedSubpageTypes(ResourceIndexPage, [ResourcePage])
+
+    def test_only_one_library(self):
+        self.assertFalse(ResourceIndexPage.can_create_at(self.home))
+
+    def form_data(self, **overrides):
+        data = {
+            "title": "Welcome signs in community languages",
+            "slug": "welcome-signs",
+            "summary": "Printable welcome signs for the school entrance.",
+            "processes": [Process.objects.get(slug="embed").pk],
+            "audiences": [Audience.objects.get(slug="primary").pk, Audience.objects.get(slug="early-years").pk],
+            "resource_type": self.guide.pk,
+            "languages": [self.english.pk],
+            "tags": "welcome, languages",
+            "publication_date": "2024-01-22",
+            "external_url": "",
+            "video_url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "thumbnail_alt": "",
+            "body": streamfield([("paragraph", rich_text("<p>Print them on card.</p>"))]),
+            "documents": inline_formset([{"document": self.document.pk, "title": "Signs"}]),
+        }
+        data.update(overrides)
+        # Multiple choices are repeated keys in a real form post; nested_form_data would flatten the lists.
+        multiple = {key: data.pop(key) for key in ("processes", "audiences", "languages")}
+        return {**nested_form_data(data), **multiple}
+
+    def test_editor_creates_a_resource_with_every_field(self):
+        self.assertCanCreate(self.library, ResourcePage, self.form_data())
+        resource = ResourcePage.objects.get(slug="welcome-signs")
+        assert [p.slug for p in resource.processes.all()] == ["embed"]
+        assert {a.slug for a in resource.audiences.all()} == {"primary", "early-years"}
+        assert sorted(resource.tags.names()) == ["languages", "welcome"]
+        assert resource.documents.get().display_title == "Signs"
+        assert resource.resource_type == self.guide
+
+    def test_a_resource_must_link_somewhere(self):
+        url = f"/admin/pages/add/resources/resourcepage/{self.library.pk}/"
+        response = self.client.post(
+            url, self.form_data(video_url="", external_url="", documents=inline_formset([]), action_publish="1")
+        )
+        assert response.status_code == 200
+        assert "Add at least one thing the resource links to" in response.content.decode()
+        assert not ResourcePage.objects.filter(slug="welcome-signs").exists()
+
+    def test_process_and_audience_are_required_and_video_must_be_youtube_or_vimeo(self):
+        url = f"/admin/pages/add/resources/resourcepage/{self.library.pk}/"
+        response = self.client.post(url, self.form_data(processes=[], audiences=[], video_url="https://example.org/v"))
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert html.count("This field is required.") >= 2
+        assert "Enter the address of a YouTube or Vimeo video" in html
+        assert not ResourcePage.objects.filter(slug="welcome-signs").exists()
+
+    def test_reserved_slugs_are_refused(self):
+        url = f"/admin/pages/add/resources/resourcepage/{self.library.pk}/"
+        response = self.client.post(url, self.form_data(slug="feed", action_publish="1"))
+        assert response.status_code == 200
+        assert "is used by the library itself" in response.content.decode()
+        assert not ResourcePage.objects.filter(slug="feed").exists()
+
+    def test_pages_render_edit_and_preview(self):
+        self.assertCanCreate(self.library, ResourcePage, self.form_data())
+        resource = ResourcePage.objects.get(slug="welcome-signs")
+        resource.save_revision().publish()
+        self.assertPageIsRenderable(self.library)
+        self.assertPageIsRenderable(resource)
+        self.assertPageIsEditable(resource, post_data=self.form_data(slug=resource.slug))
+        self.assertPageIsEditable(self.library)
+        self.assertPageIsPreviewable(resource, post_data=self.form_data(slug=resource.slug))
+        self.assertPageIsPreviewable(
+            self.library, post_data={"title": "Resource library", "slug": "resources", "intro": "Changed"}
+        )
+
+    def test_snippet_listings_for_types_and_languages(self):
+        assert self.client.get("/admin/snippets/resources/resourcetype/").status_code == 200
+        response = self.client.post(
+            "/admin/snippets/resources/language/add/", {"name": "Tigrinya", "native_name": "", "code": "Tigrinya!"}
+        )
+        assert response.status_code == 200
+        assert "Use an ISO 639 language code" in response.content.decode()
+        assert not Language.objects.filter(name="Tigrinya").exists()
+
+
+@pytest.mark.django_db
+def test_resource_page_shows_what_a_teacher_needs(client, library, thumbnail):
+    from tests.resources.conftest import add_resource
+
+    document = get_document_model()(title="Induction checklist")
+    from django.core.files.base import ContentFile
+
+    from home.demo_files import make_pdf
+
+    document.file.save("induction.pdf", ContentFile(make_pdf("Induction", ["Day one"])), save=False)
+    document.save()
+    resource = add_resource(
+        library,
+        "Induction checklist",
+        processes=["embed", "learn"],
+        audiences=["primary", "secondary"],
+        languages=["en", "ar"],
+        tags=["welcome", "induction"],
+        external_url="https://schools.cityofsanctuary.org/",
+        video_url="https://youtu.be/dQw4w9WgXcQ",
+        thumbnail=thumbnail,
+        thumbnail_alt="",
+    )
+    resource.documents.create(document=document)
+    related = add_resource(library, "Welcome signs", processes=["share"], tags=["welcome"])
+    unrelated = add_resource(library, "Unrelated", processes=["share"], tags=["other"])
+    resource.save_revision().publish()
+
+    html = client.get(resource.url).content.decode()
+    assert f'href="{document.url}"' in html
+    document.refresh_from_db()
+    assert f"PDF, {filesizeformat(document.file_size)}" in html
+    assert "(external website)" in html
+    assert 'href="https://schools.cityofsanctuary.org/"' in html
+    assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in html
+    assert "<iframe" not in html  # nothing loads from YouTube until the visitor asks
+    assert "Last updated" in html
+    assert 'href="/resources/tag/induction/"' in html
+    assert 'href="/resources/embed/"' in html
+    assert "Primary, Secondary" in html
+    assert related.title in html
+    assert unrelated.title not in html

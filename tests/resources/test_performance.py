@@ -1,0 +1,122 @@
+"""Every public page of the library answers in a pinned number of SQL queries, the same with 10 resources as
+with 500: facet counts are one aggregate per facet, and cards are prefetched (types, processes, tags,
+thumbnails with their renditions)."""
+
+import datetime
+import io
+import itertools
+
+import pytest
+from django.core.files.images import ImageFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.images import get_image_model
+
+from home.demo_files import make_banner_image
+
+from .conftest import add_resource
+
+# The pinned maximum per page, as measured; a failure prints (with 10, with 500, pinned) per page.
+MAX_QUERIES = {
+    "library": 25,
+    "library, filtered and searched": 22,
+    "library, last page sorted by title": 25,
+    "tag page": 25,
+    "process page": 24,
+    "feed": 10,
+    "resource page": 24,
+    "home page": 15,
+}
+PROCESSES = ["learn", "embed", "share"]
+AUDIENCES = ["early-years", "primary", "secondary", "whole-school", "staff-governors", "parents-families"]
+TYPES = ["guide", "lesson-plan", "assembly"]
+LANGUAGES = ["en", "ar", "uk"]
+
+
+def _images(number):
+    Image = get_image_model()
+    images = []
+    for index in range(number):
+        image = Image(title=f"Card {index}", file=ImageFile(io.BytesIO(make_banner_image(200, 120)), name="c.jpg"))
+        image.save()
+        images.append(image)
+    return images
+
+
+def _add_many(library, start, stop, images):
+    for index in range(start, stop):
+        add_resource(
+            library,
+            f"Resource {index:04d} about welcome",
+            slug=f"resource-number-{index}",
+            processes=[PROCESSES[index % 3], PROCESSES[(index + 1) % 3]],
+            audiences=[AUDIENCES[index % 6], AUDIENCES[(index + 2) % 6]],
+            resource_type=TYPES[index % 3],
+            languages=[LANGUAGES[index % 3]],
+            tags=["welcome", f"topic {index % 30}", f"theme {index % 7}"],
+            date=datetime.date(2020, 1, 1) + datetime.timedelta(days=index),
+            thumbnail=images[index % len(images)],
+            featured=index % 10 == 0,
+        )
+
+
+def _urls(library):
+    resource = library.get_children().order_by("path").first()
+    return {
+        "library": "/resources/",
+        "library, filtered and searched": "/resources/?process=embed&audience=primary&type=guide&tag=welcome"
+        "&language=en&q=welcome",
+        "library, last page sorted by title": "/resources/?sort=title&page=999",
+        "tag page": "/resources/tag/welcome/?audience=primary",
+        "process page": "/resources/learn/",
+        "feed": "/resources/feed/",
+        "resource page": resource.url,
+        "home page": "/",
+    }
+
+
+def _measure(client, urls):
+    counts = {}
+    for name, url in urls.items():
+        client.get(url)  # first visit makes image renditions; measure the visits after it
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, name
+        counts[name] = len(queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_query_counts_are_pinned_and_do_not_grow_with_the_number_of_resources(client, library):
+    images = _images(4)
+    _add_many(library, 0, 10, images)
+    urls = _urls(library)
+    with_10 = _measure(client, urls)
+
+    _add_many(library, 10, 500, images)
+    assert library.get_children().count() == 500
+    with_500 = _measure(client, urls)
+
+    report = {name: (with_10[name], with_500[name], MAX_QUERIES[name]) for name in urls}
+    for few, many, pinned in report.values():
+        assert few <= pinned, report
+        assert many <= pinned, report
+        assert many == few, report
+
+
+@pytest.mark.django_db
+def test_library_pages_stay_within_their_pinned_query_count(client, library, django_assert_max_num_queries):
+    _add_many(library, 0, 30, _images(2))
+    urls = _urls(library)
+    for name in ["library", "library, filtered and searched", "tag page", "resource page"]:
+        client.get(urls[name])
+        with django_assert_max_num_queries(MAX_QUERIES[name]):
+            assert client.get(urls[name]).status_code == 200
+
+
+def test_listing_shows_only_one_page_of_cards(client, library):
+    _add_many(library, 0, 30, _images(1))
+    response = client.get("/resources/")
+    assert len(response.context["results"].page_obj.object_list) == 12
+    assert response.context["results"].count == 30
+    assert list(itertools.islice(response.context["results"].facets[0].options, 1))[0].count > 0
