@@ -1,0 +1,205 @@
+"""Editors' registration admin: listing, filters, search, counts, exports, cancel/promote, email attendees."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from events.models import EventRegistration
+from events.wagtail_hooks import spreadsheet_safe
+
+Status = EventRegistration.Status
+INDEX = "/admin/events/eventregistration/"
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("editor", "editor@coventry.example.org", "correct horse 12")
+
+
+@pytest.fixture
+def editor_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def registrations(make_event):
+    event = make_event(title="Induction", capacity=2)
+    other = make_event(title="Twilight")
+    rows = [
+        (event, "Amira Hassan", "amira@school.example.org", "Whitley Primary", Status.CONFIRMED),
+        (event, "Sam Okoro", "sam@school.example.org", "Caludon Castle", Status.CONFIRMED),
+        (event, '=HYPERLINK("http://evil")', "evil@school.example.org", "+cmd|' /C calc'!A0", Status.WAITING),
+        (event, "Lee Chen", "lee@school.example.org", "Whitley Primary", Status.CANCELLED),
+        (other, "Priya Shah", "priya@school.example.org", "Stoke Park", Status.CONFIRMED),
+    ]
+    for target, name, email, school, status in rows:
+        EventRegistration.objects.create(event=target, name=name, email=email, school=school, status=status)
+    return event, other
+
+
+def test_listing_shows_registrations_and_counts(editor_client, registrations):
+    response = editor_client.get(INDEX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for name in ("Amira Hassan", "Sam Okoro", "Priya Shah"):
+        assert name in html
+    assert "<strong>3</strong> confirmed" in html
+    assert "<strong>1</strong> waiting list" in html
+    assert "<strong>1</strong> cancelled" in html
+
+
+def test_filter_by_event_and_status_updates_counts(editor_client, registrations):
+    event, other = registrations
+    html = editor_client.get(INDEX, {"event__page_ptr__exact": event.pk, "status__exact": "confirmed"}).content.decode()
+    assert "Amira Hassan" in html and "Sam Okoro" in html
+    assert "Priya Shah" not in html and "Lee Chen" not in html
+    assert "<strong>2</strong> confirmed" in html
+    assert reverse("events_email_attendees", args=[event.pk]) in html  # email the attendees of this event
+
+
+def test_search_by_name_and_school(editor_client, registrations):
+    html = editor_client.get(INDEX, {"q": "Whitley"}).content.decode()
+    assert "Amira Hassan" in html and "Lee Chen" in html and "Sam Okoro" not in html
+    html = editor_client.get(INDEX, {"q": "Okoro"}).content.decode()
+    assert "Sam Okoro" in html and "Amira Hassan" not in html
+
+
+def test_xlsx_export_is_the_default_button_and_has_every_row(editor_client, registrations):
+    html = editor_client.get(INDEX).content.decode()
+    assert html.index("export=xlsx") < html.index("export=csv")  # XLSX offered first
+    response = editor_client.get(INDEX, {"export": "xlsx"})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))
+    ).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Event", "Name", "Work Email", "School")
+    names = {row[1] for row in rows[1:]}
+    assert {"Amira Hassan", "Sam Okoro", "Priya Shah", "Lee Chen"} <= names
+    # Nothing arrives as a formula: the cell holds text starting with a quote.
+    evil = next(row for row in rows[1:] if row[2] == "evil@school.example.org")
+    assert evil[1] == '\'=HYPERLINK("http://evil")'
+    for row in sheet.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f"
+
+
+def test_csv_export_is_safe_against_formula_injection(editor_client, registrations):
+    response = editor_client.get(INDEX, {"export": "csv"})
+    content = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(content)))
+    evil = next(row for row in rows if row[2] == "evil@school.example.org")
+    assert evil[1] == '\'=HYPERLINK("http://evil")'
+    assert evil[3] == "'+cmd|' /C calc'!A0"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_spreadsheet_safe_prefixes_formula_starts(value):
+    assert spreadsheet_safe(value) == "'" + value
+    assert spreadsheet_safe("Whitley Primary") == "Whitley Primary"
+    assert spreadsheet_safe(3) == 3
+
+
+def test_cancel_action_asks_then_cancels_and_promotes_with_email(
+    editor_client, registrations, django_capture_on_commit_callbacks
+):
+    amira = EventRegistration.objects.get(name="Amira Hassan")
+    url = reverse("events_registration_action", args=[amira.pk, "cancel"])
+    assert url in editor_client.get(INDEX).content.decode()
+    assert "Yes, cancel it" in editor_client.get(url).content.decode()
+    assert EventRegistration.objects.get(pk=amira.pk).status == Status.CONFIRMED  # GET changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert EventRegistration.objects.get(pk=amira.pk).status == Status.CANCELLED
+    promoted = EventRegistration.objects.get(email="evil@school.example.org")
+    assert promoted.status == Status.CONFIRMED
+    assert [message.to for message in mail.outbox] == [["evil@school.example.org"]]
+    assert "was promoted from the waiting list" in response.content.decode()
+
+
+def test_promote_action_gives_a_place_beyond_capacity(editor_client, registrations, django_capture_on_commit_callbacks):
+    waiting = EventRegistration.objects.get(status=Status.WAITING)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("events_registration_action", args=[waiting.pk, "promote"]))
+    waiting.refresh_from_db()
+    assert waiting.status == Status.CONFIRMED
+    assert mail.outbox[0].subject.startswith("A place is now yours")
+
+
+def test_email_all_attendees_sends_one_email_each_in_the_background(
+    editor_client, registrations, django_capture_on_commit_callbacks
+):
+    event, _ = registrations
+    url = reverse("events_email_attendees", args=[event.pk])
+    page = editor_client.get(url).content.decode()
+    assert "2 with a place, 1 on the waiting list" in page
+    invalid = editor_client.post(url, {"subject": "", "message": ""})
+    assert invalid.status_code == 200 and "This field is required" in invalid.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(url, {"subject": "Room change", "message": "We are now in room 2."})
+    assert response.status_code == 302
+    assert sorted(message.to[0] for message in mail.outbox) == ["amira@school.example.org", "sam@school.example.org"]
+    assert all(len(message.to) == 1 and not message.cc and not message.bcc for message in mail.outbox)
+    assert "We are now in room 2." in mail.outbox[0].body
+    assert "/cancel/" in mail.outbox[0].body
+
+
+@pytest.fixture
+def ordinary_user(db):
+    return get_user_model().objects.create_user("teacher", "teacher@school.example.org", "correct horse 12")
+
+
+def test_ordinary_users_are_refused(client, ordinary_user, registrations, django_capture_on_commit_callbacks):
+    event, _ = registrations
+    amira = EventRegistration.objects.get(name="Amira Hassan")
+    urls = [
+        INDEX,
+        INDEX + "?export=csv",
+        INDEX + "?export=xlsx",
+        reverse("events_registration_action", args=[amira.pk, "cancel"]),
+        reverse("events_email_attendees", args=[event.pk]),
+    ]
+    for logged_in in (False, True):
+        if logged_in:
+            client.force_login(ordinary_user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (302, 403), url
+            assert b"Amira" not in response.content
+            if response.status_code == 302:
+                assert "/admin/login/" in response["Location"]
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("events_registration_action", args=[amira.pk, "cancel"]))
+            client.post(reverse("events_email_attendees", args=[event.pk]), {"subject": "x", "message": "y"})
+    assert EventRegistration.objects.get(pk=amira.pk).status == Status.CONFIRMED
+    assert mail.outbox == []
+
+
+def test_admin_user_without_registration_permission_is_refused(client, registrations):
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user("moderator", "m@coventry.example.org", "correct horse 12")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    event, _ = registrations
+    amira = EventRegistration.objects.get(name="Amira Hassan")
+    for method, url in (
+        (client.get, INDEX),
+        (client.post, reverse("events_registration_action", args=[amira.pk, "cancel"])),
+        (client.get, reverse("events_email_attendees", args=[event.pk])),
+    ):
+        response = method(url)
+        # Wagtail turns "permission denied" in the admin into a redirect to the dashboard with a message.
+        assert response.status_code in (302, 403), url
+        assert b"Amira" not in response.content
+        if response.status_code == 302:
+            assert response["Location"] == "/admin/"
+    assert EventRegistration.objects.get(pk=amira.pk).status == Status.CONFIRMED

@@ -1,0 +1,71 @@
+"""Public pages' SQL query counts are pinned and do not grow with the number of events or registrations."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from events.models import EventRegistration, EventSpeaker
+
+# Pinned maxima, as measured: Wagtail's routing, site and settings lookups, the menu, and our own 1-3 queries.
+# (The home page is checked for independence only: other apps add their own slots to it.)
+MAX_QUERIES = {"index": 14, "event": 14, "webinars": 14, "webinars_search": 14}
+
+
+def add_events(make_event, count):
+    now = timezone.now()
+    events = []
+    for number in range(count):
+        upcoming = make_event(capacity=3, start=now + timedelta(days=number + 1))
+        for person in range(4):
+            EventRegistration.objects.create(
+                event=upcoming,
+                name=f"P{person}",
+                email=f"p{person}@school.example.org",
+                status="confirmed" if person < 3 else "waiting",
+            )
+        start = now - timedelta(days=400 + 30 * number)
+        past = make_event(start=start, end=start + timedelta(hours=1), video_url="https://youtu.be/dQw4w9WgXcQ")
+        EventSpeaker.objects.create(event=past, name=f"Speaker {number}", organisation="City of Sanctuary UK")
+        EventSpeaker.objects.create(event=past, name=f"Co-speaker {number}")
+        events.append(upcoming)
+    return events
+
+
+def count_queries(client, url):
+    client.get(url)  # warm per-process caches (site root paths, settings) the same way for both runs
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def urls(event):
+    return {
+        "index": "/events/",
+        "event": event.url,
+        "webinars": "/events/webinars/",
+        "webinars_search": "/events/webinars/?q=speaker",
+        "home": "/",
+    }
+
+
+def test_query_counts_are_pinned_and_independent_of_data(client, make_event):
+    few = add_events(make_event, 2)
+    first = {name: count_queries(client, url) for name, url in urls(few[0]).items()}
+    many = add_events(make_event, 20)
+    second = {name: count_queries(client, url) for name, url in urls(many[-1]).items()}
+    assert first == second, (first, second)
+    for name, limit in MAX_QUERIES.items():
+        assert second[name] <= limit, (name, second[name])
+
+
+@pytest.mark.parametrize("page", ["index", "event", "webinars"])
+def test_pinned_maximum_with_many_events(client, make_event, django_assert_max_num_queries, page):
+    events = add_events(make_event, 15)
+    url = urls(events[-1])[page]
+    client.get(url)
+    with django_assert_max_num_queries(MAX_QUERIES[page]):
+        assert client.get(url).status_code == 200
