@@ -1,6 +1,7 @@
 """RSS and Atom feeds of a board's approved posts (never pending, rejected or hidden ones, never emails)."""
 
 from django.contrib.syndication.views import Feed
+from django.db.models import F
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import BoardPost
@@ -28,7 +29,7 @@ class BoardRssFeed(Feed):
             .filter(board=board)
             .select_related("section")
             .only("pk", "title", "message", "display_name", "school", "approved_at", "section__name", "board_id")
-            .order_by("-approved_at", "-pk")[:FEED_SIZE]
+            .order_by(F("approved_at").desc(nulls_last=True), "-pk")[:FEED_SIZE]
         )
 
     def item_title(self, item):

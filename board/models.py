@@ -261,7 +261,7 @@ class BoardPostQuerySet(models.QuerySet):
         return self.filter(status=BoardPost.Status.APPROVED)
 
     def public_order(self):
-        return self.order_by("-pinned", "-approved_at", "-pk")
+        return self.order_by("-pinned", models.F("approved_at").desc(nulls_last=True), "-pk")
 
 
 class BoardPost(models.Model):

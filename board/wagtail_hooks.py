@@ -9,7 +9,7 @@ hidden after reports) is a moderation decision, not an editor's draft.
 """
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import path, reverse
 from laces.components import Component
 from wagtail import hooks
@@ -234,7 +234,7 @@ def recent_board_posts(context):
         BoardPost.objects.approved()
         .filter(board=board)
         .only("pk", "title", "message", "display_name", "school", "approved_at")
-        .order_by("-approved_at", "-pk")[:3]
+        .order_by(F("approved_at").desc(nulls_last=True), "-pk")[:3]
     )
     return render_slot(
         "board/includes/home_slot.html", context, {"posts": posts, "board": board, "board_url": board.url}

@@ -1,0 +1,137 @@
+"""Reactions (one per browser), reports (auto-hide after N), comments (moderated like posts)."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from board.models import BoardComment, BoardPost, BoardReaction, BoardReport
+
+from .conftest import make_post
+
+pytestmark = pytest.mark.django_db
+
+
+def like(client, board, post, **kwargs):
+    return client.post(f"{board.url}posts/{post.pk}/like/", {"next": board.url}, **kwargs)
+
+
+def test_like_counts_once_per_browser_and_toggles(client, board):
+    post = make_post(board, title="Likeable")
+    response = like(client, board, post)
+    assert response.status_code == 302 and response["Location"] == f"{board.url}#post-{post.pk}"
+    assert response.cookies["board_browser"]["httponly"]
+    post.refresh_from_db()
+    assert post.reaction_count == 1
+    body = client.get(board.url).content.decode()
+    assert 'aria-pressed="true"' in body
+    # The same browser liking again takes its like back: never two from one browser.
+    like(client, board, post)
+    post.refresh_from_db()
+    assert post.reaction_count == 0 and BoardReaction.objects.count() == 0
+    like(client, board, post)
+    other = client.__class__()
+    like(other, board, post)
+    post.refresh_from_db()
+    assert post.reaction_count == 2 and BoardReaction.objects.count() == 2
+    assert ">2</span>" in client.__class__().get(board.url).content.decode()
+
+
+def test_like_answers_json_for_the_script(client, board):
+    post = make_post(board)
+    data = like(client, board, post, HTTP_ACCEPT="application/json").json()
+    assert data == {"liked": True, "count": 1}
+
+
+def test_like_needs_post_and_reactions_switched_on(client, board):
+    post = make_post(board)
+    assert client.get(f"{board.url}posts/{post.pk}/like/").status_code == 405
+    board.reactions_enabled = False
+    board.save_revision().publish()
+    assert like(client, board, post).status_code == 404
+    assert "Like" not in client.get(board.url).content.decode().split("board-posts")[1]
+
+
+def test_like_ignores_off_site_next_urls(client, board):
+    post = make_post(board)
+    response = client.post(f"{board.url}posts/{post.pk}/like/", {"next": "https://evil.example/"})
+    assert response["Location"] == f"{board.url}posts/{post.pk}/"
+
+
+def test_report_reaches_editors_and_enough_reports_hide_the_post(client, board, editor):
+    post = make_post(board, title="Reported post")
+    url = f"{board.url}posts/{post.pk}/report/"
+    assert "What is wrong with this post?" in client.get(url).content.decode()
+    response = client.post(url, {"reason": ""})
+    assert "This field is required." in response.content.decode()
+    for n in range(2):
+        assert client.post(url, {"reason": f"Shows a pupil's full name ({n})"}).status_code == 302
+    post.refresh_from_db()
+    assert post.status == BoardPost.Status.APPROVED and post.report_count == 2
+    client.post(url, {"reason": "Third report"})
+    post.refresh_from_db()
+    assert post.status == BoardPost.Status.HIDDEN
+    assert "Reported post" not in client.get(board.url).content.decode()
+    assert ModelLogEntry.objects.for_instance(post).filter(action="board.auto_hide").exists()
+    client.force_login(editor)
+    queue = client.get("/admin/snippets/board/boardpost/?reported=true").content.decode()
+    assert "Reported post" in queue
+    moderation = client.get(reverse("board_moderate", args=[post.pk])).content.decode()
+    assert "Shows a pupil&#x27;s full name (0)" in moderation and "Reports (3)" in moderation
+    # Reviewed and approved again: the reports are resolved and the post is back.
+    client.post(reverse("board_moderate", args=[post.pk]), {"action": "approve"})
+    assert not BoardReport.objects.filter(resolved=False).exists()
+    assert "Reported post" in client.__class__().get(board.url).content.decode()
+
+
+@override_settings(BOARD_REPORTS_TO_HIDE=1)
+def test_reports_to_hide_is_a_setting(client, board):
+    post = make_post(board)
+    client.post(f"{board.url}posts/{post.pk}/report/", {"reason": "spam"})
+    post.refresh_from_db()
+    assert post.status == BoardPost.Status.HIDDEN
+
+
+def test_report_honeypot_stores_nothing(client, board):
+    post = make_post(board)
+    client.post(f"{board.url}posts/{post.pk}/report/", {"reason": "x", "website_url": "spam"})
+    assert BoardReport.objects.count() == 0
+
+
+def test_comments_are_moderated_like_posts(client, board, editor):
+    post = make_post(board, title="Discussed")
+    url = f"{board.url}posts/{post.pk}/comment/"
+    response = client.post(url, {"display_name": "Mr Ali", "message": "Lovely idea!\nWe did it too."})
+    assert response.status_code == 302
+    comment = BoardComment.objects.get()
+    assert comment.status == BoardComment.Status.PENDING
+    detail = client.get(response["Location"]).content.decode()
+    assert "your comment will appear when a moderator has checked it" in detail
+    assert "Lovely idea!" not in detail
+    client.force_login(editor)
+    client.post(reverse("board_moderate", args=[post.pk]), {"action": "approve_comment", "comment": comment.pk})
+    detail = client.__class__().get(f"{board.url}posts/{post.pk}/").content.decode()
+    assert "Lovely idea!<br>We did it too." in detail and "Mr Ali" in detail
+    assert "1 comment" in client.__class__().get(board.url).content.decode()
+
+
+def test_comment_errors_are_shown_and_comments_can_be_switched_off(client, board):
+    post = make_post(board)
+    url = f"{board.url}posts/{post.pk}/comment/"
+    response = client.post(url, {"message": ""})
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    board.comments_enabled = False
+    board.save_revision().publish()
+    assert client.post(url, {"message": "hi"}).status_code == 404
+    assert "Add a comment" not in client.get(f"{board.url}posts/{post.pk}/").content.decode()
+
+
+def test_blocked_word_holds_a_comment_on_a_board_without_approval(client, open_board):
+    from board.models import BlockedWord
+
+    BlockedWord.objects.create(phrase="rude phrase")
+    post = make_post(open_board)
+    client.post(f"{open_board.url}posts/{post.pk}/comment/", {"message": "fine"})
+    client.post(f"{open_board.url}posts/{post.pk}/comment/", {"message": "a RUDE   phrase here"})
+    statuses = list(BoardComment.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == ["approved", "pending"]
