@@ -91,11 +91,17 @@ def public_posts_queryset(board):
     return queryset.public_order()
 
 
+def _query_text(request, name):
+    """A query-string value as plain words: no NUL or other control characters (PostgreSQL refuses NUL)."""
+    value = "".join(ch for ch in request.GET.get(name, "") if ch.isprintable())
+    return " ".join(value.split())
+
+
 def _filters(request, board, sections):
     section_slug = request.GET.get("section", "")
     section = next((s for s in sections if s.slug == section_slug), None)
-    school = " ".join(request.GET.get("school", "").split())[:120]
-    raw_q = " ".join(request.GET.get("q", "").split())
+    school = _query_text(request, "school")[:120]
+    raw_q = _query_text(request, "q")
     return {
         "section": section,
         "school": school,

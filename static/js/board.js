@@ -67,6 +67,9 @@
             .then(schedule);
     }
 
-    function schedule() { window.setTimeout(poll, delay); }
+    var timer = null;
+    function schedule() { window.clearTimeout(timer); timer = window.setTimeout(poll, delay); }
+    // Other scripts (and tests) can ask for a check now rather than in 30 seconds.
+    window.addEventListener("board:poll", function () { window.clearTimeout(timer); poll(); });
     schedule();
 }());

@@ -201,6 +201,7 @@ def test_filters_by_section_school_and_text(client, board):
         "?page=abc",
         "?section=nope&page=2",
         "?school=%00",
+        "?q=a%00b",
         "?q=" + "x" * 5000,
         "?section=learn&page=99999999999999999999",
         "?q=%22unbalanced'+OR+1=1",
