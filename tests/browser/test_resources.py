@@ -1,0 +1,125 @@
+"""A teacher using the resource library in a browser: filter by process and phase, see the counts hold, open
+a resource and download its document; with and without JavaScript; and axe-core on every library page."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+RESOURCE = "New arrivals induction checklist"
+
+
+def option_count(page, facet, value):
+    return int(page.locator(f"#facet-{facet}-{value} + label .facet__count").get_attribute("data-count"))
+
+
+def results_count(page):
+    return int(page.locator("[data-results-count]").get_attribute("data-results-count"))
+
+
+def card_titles(page):
+    return page.locator(".resource-grid .card__title").all_inner_texts()
+
+
+def _filter_open_and_download(page, site, apply):
+    page.goto(site + "/resources/")
+    everything = results_count(page)
+    embed_count = option_count(page, "process", "embed")
+    apply(page, "#facet-process-embed")
+    assert results_count(page) == embed_count < everything
+    assert "process=embed" in page.url
+    primary_count = option_count(page, "audience", "primary")
+    apply(page, "#facet-audience-primary")
+    assert results_count(page) == primary_count
+    assert len(card_titles(page)) == min(primary_count, 12)
+    assert re.search(r"process=embed", page.url) and re.search(r"audience=primary", page.url)
+    assert page.locator("#facet-process-embed").is_checked()
+    assert page.locator("#facet-audience-primary").is_checked()
+    assert page.get_by_role("heading", name=f"{primary_count} resources").is_visible()
+
+    page.get_by_role("link", name=RESOURCE).click()
+    page.wait_for_url("**/new-arrivals-induction-checklist/")
+    assert page.get_by_role("heading", level=1).inner_text() == RESOURCE
+    download_link = page.locator("a.download__link")
+    assert "PDF" in download_link.inner_text()
+    with page.expect_download() as download_info:
+        download_link.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+
+
+def test_teacher_filters_opens_and_downloads_with_javascript(site, page):
+    def tick(page, selector):
+        with page.expect_navigation():
+            page.check(selector)  # resources.js applies the filter on change
+
+    _filter_open_and_download(page, site, tick)
+
+
+def test_teacher_filters_opens_and_downloads_without_javascript(site, page_without_js):
+    def tick_and_submit(page, selector):
+        page.check(selector)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Show resources").click()
+
+    _filter_open_and_download(page_without_js, site, tick_and_submit)
+
+
+def test_keyboard_focus_returns_to_the_filter_after_it_applies(site, page):
+    page.goto(site + "/resources/")
+    page.focus("#facet-audience-secondary")
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'facet-audience-secondary'")
+    assert page.locator("#facet-audience-secondary").is_checked()
+
+
+def test_removing_a_filter_and_clearing_all(site, page_without_js):
+    page = page_without_js
+    page.goto(site + "/resources/?process=embed&audience=primary")
+    filtered = results_count(page)
+    page.get_by_role("link", name="Audience / phase: Primary (remove this filter)").click()
+    assert "audience" not in page.url
+    assert results_count(page) >= filtered
+    page.get_by_role("link", name="Clear all filters").first.click()
+    assert page.url.endswith("/resources/")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/resources/",
+        "/resources/?process=embed&audience=primary",
+        "/resources/?q=xylophone",
+        "/resources/tag/refugee-week/",
+        "/resources/learn/",
+        "/resources/new-arrivals-induction-checklist/",
+        "/resources/welcome-signs-in-community-languages/",
+        "/resources/launch-webinar-2023-24-recording/",
+    ],
+)
+def test_library_pages_have_no_wcag_violations(site, page, path):
+    page.goto(site + path)
+    assert axe_violations(page) == []
+
+
+def test_library_works_at_320_pixels(site, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("http://localhost") else route.abort(),
+    )
+    page = context.new_page()
+    try:
+        page.goto(site + "/resources/?process=embed")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0
+        assert page.locator("#facet-audience-primary").is_visible()
+        assert axe_violations(page) == []
+    finally:
+        context.close()

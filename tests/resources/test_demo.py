@@ -1,0 +1,64 @@
+"""The demo library: the seed's starting resources, at least 20 more across every process, audience and type,
+downloads that work offline, the webinar linked to its event, and a second load that changes nothing."""
+
+from django.core.management import call_command
+from wagtail.models import Page
+
+from resources.demo import LAUNCH_EVENT_SLUG, RESOURCES
+from resources.models import Audience, Process, ResourceIndexPage, ResourcePage, ResourceType
+
+
+class _Discard:
+    def write(self, *args, **kwargs):
+        pass
+
+
+def test_demo_library_has_the_seed_resources_and_more(client, demo_site):
+    library = ResourceIndexPage.objects.get()
+    assert library.slug == "resources" and library.show_in_menus and library.live
+    resources = ResourcePage.objects.child_of(library).live()
+    assert resources.count() == len(RESOURCES) >= 25
+    urls = set(resources.values_list("external_url", flat=True))
+    assert {"https://schools.cityofsanctuary.org/", "https://cityofsanctuary.org/"} <= urls
+    titles = set(resources.values_list("title", flat=True))
+    assert "Schools of Sanctuary Resource Pack" in titles
+    assert "The Coventry Schools of Sanctuary Padlet" in titles
+    assert "Schools of Sanctuary launch 2023/24: webinar recording" in titles
+    for model, relation in [(Process, "processes"), (Audience, "audiences")]:
+        for term in model.objects.all():
+            assert resources.filter(**{relation: term}).exists(), term
+    for resource_type in ResourceType.objects.all():
+        assert resources.filter(resource_type=resource_type).exists(), resource_type
+    assert client.get("/").content.decode().count('href="/resources/"') >= 1  # in the menu
+
+
+def test_webinar_recording_is_linked_to_its_event_when_events_exist(demo_site):
+    webinar = ResourcePage.objects.get(slug="launch-webinar-2023-24-recording")
+    event = Page.objects.filter(slug=LAUNCH_EVENT_SLUG).first()
+    assert webinar.related_page_id == (event.pk if event else None)
+
+
+def test_demo_downloads_work_offline(client, demo_site):
+    resource = ResourcePage.objects.get(slug="new-arrivals-induction-checklist")
+    document = resource.documents.get().document
+    html = client.get(resource.url).content.decode()
+    assert f'href="{document.url}"' in html
+    assert "PDF, " in html
+    response = client.get(document.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_loading_twice_keeps_editors_changes_and_adds_nothing(demo_site):
+    resource = ResourcePage.objects.get(slug="refugee-week")
+    resource.title = "Refugee Week (edited)"
+    resource.save_revision().publish()
+    removed = ResourcePage.objects.get(slug="naldic")
+    count = ResourcePage.objects.count()
+    call_command("load_demo_content", stdout=_Discard())
+    assert ResourcePage.objects.count() == count
+    assert ResourcePage.objects.get(slug="refugee-week").title == "Refugee Week (edited)"
+    removed.delete()
+    call_command("load_demo_content", stdout=_Discard())
+    assert ResourcePage.objects.filter(slug="naldic").exists()  # only what is missing is added back
+    assert ResourceIndexPage.objects.count() == 1
