@@ -1,0 +1,152 @@
+"""The community board in a browser: a teacher posts with the keyboard only, an editor approves it in the
+admin, it appears on the board and a visitor likes it; axe-core on the board's pages."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from PIL import Image
+
+from board.demo import DEMO_POSTING_CODE
+from board.models import BoardPost
+
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _photo(tmp_path):
+    path = tmp_path / "assembly.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 110, 160)).save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _tab_to(page, element_id, limit=40):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"could not reach #{element_id} with Tab")
+
+
+def test_post_with_keyboard_editor_approves_visitor_likes(site, page, browser, tmp_path):
+    page.goto(site + "/board/post/")
+    page.locator("#id_posting_code").focus()
+    page.keyboard.type(DEMO_POSTING_CODE)
+    _tab_to(page, "id_section")
+    page.keyboard.press("ArrowDown")  # Learn
+    _tab_to(page, "id_title")
+    page.keyboard.type("Our sanctuary garden")
+    _tab_to(page, "id_message")
+    page.keyboard.type("Families planted herbs from home.\nCome and see it!")
+    _tab_to(page, "id_image")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(_photo(tmp_path)))
+    _tab_to(page, "id_image_alt")
+    page.keyboard.type("Pupils and parents planting herbs in raised beds")
+    _tab_to(page, "id_display_name")
+    page.keyboard.type("Mrs Novak")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Whitley Primary")
+    page.keyboard.press("Tab")
+    page.keyboard.type("novak@school.example.org")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Send post for approval"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=your post is awaiting approval")
+    assert page.locator(".board-badge").first.inner_text() == "Awaiting approval"
+    post = BoardPost.objects.get(title="Our sanctuary garden")
+    assert post.status == "pending" and post.image_id
+    assert axe_violations(page) == []  # the post detail, as its author sees it
+
+    # An editor approves it in the admin.
+    get_user_model().objects.create_superuser("emas", "emas@coventry.example.org", "a-long-password-1")
+    admin = browser.new_page()
+    admin.goto(site + "/admin/login/")
+    admin.fill("#id_username", "emas")
+    admin.fill("#id_password", "a-long-password-1")
+    admin.click("button[type=submit]")
+    admin.wait_for_url(site + "/admin/")
+    admin.goto(site + "/admin/snippets/board/boardpost/?status=pending")
+    admin.get_by_role("link", name="Moderate Our sanctuary garden").click()
+    admin.get_by_role("button", name="Approve").click()
+    admin.wait_for_selector("text=It is on the board now")
+    admin.context.close()
+    post.refresh_from_db()
+    assert post.status == "approved"
+
+    # A visitor sees it on the board, with its image, and likes it with the keyboard.
+    visitor = browser.new_page()
+    visitor.goto(site + "/board/")
+    card = visitor.locator(f"#post-{post.pk}")
+    assert "Our sanctuary garden" in card.inner_text()
+    assert card.locator("img").get_attribute("alt") == "Pupils and parents planting herbs in raised beds"
+    assert "novak@school.example.org" not in visitor.content()
+    card.get_by_role("button", name="Like").focus()
+    visitor.keyboard.press("Enter")
+    visitor.wait_for_function(
+        f"document.querySelector('#post-{post.pk} .board-like__button').getAttribute('aria-pressed') === 'true'"
+    )
+    assert card.locator("[data-like-count]").inner_text() == "1"
+    visitor.reload()
+    assert visitor.locator(f"#post-{post.pk} [data-like-count]").inner_text() == "1"
+    visitor.context.close()
+    post.refresh_from_db()
+    assert post.reaction_count == 1
+
+
+def test_like_works_without_javascript(site, page_without_js):
+    page = page_without_js
+    page.goto(site + "/board/")
+    button = page.locator(".board-like__button").first
+    button.click()
+    page.wait_for_load_state()
+    assert page.locator(".board-like__button").first.get_attribute("aria-pressed") == "true"
+    assert BoardPost.objects.filter(reaction_count=1).count() == 1
+
+
+def test_new_approved_posts_appear_without_a_reload(site, page):
+    from django.utils import timezone
+
+    page.goto(site + "/board/")
+    page.evaluate("window.__marker = 1")
+    post = BoardPost.objects.filter(status="pending").first()
+    post.status, post.approved_at = "approved", timezone.now()
+    post.save()
+    # The script polls every 30 seconds; ask it to check now.
+    page.evaluate("window.dispatchEvent(new Event('board:poll'))")
+    page.wait_for_selector(f"#post-{post.pk}", timeout=40_000)
+    assert page.evaluate("window.__marker") == 1  # same page, no reload
+    assert "new post" in page.locator("[data-board-status]").inner_text()
+
+
+@pytest.mark.parametrize("path", ["/board/", "/board/?section=learn", "/board/print/"])
+def test_board_pages_have_no_wcag_violations(site, page, path):
+    page.goto(site + path)
+    assert axe_violations(page) == []
+
+
+def test_post_detail_has_no_wcag_violations(site, page):
+    post = BoardPost.objects.filter(status="approved", image__isnull=False).first()
+    page.goto(f"{site}/board/posts/{post.pk}/")
+    assert axe_violations(page) == []
+
+
+def test_posting_form_with_errors_has_no_wcag_violations(site, page):
+    page.goto(site + "/board/post/")
+    page.fill("#id_posting_code", "wrong code")
+    page.fill("#id_email", "not-an-email")
+    page.get_by_role("button", name="Send post for approval").click()
+    page.wait_for_selector(".error-summary")
+    assert "That posting code is not right" in page.locator(".error-summary").inner_text()
+    assert axe_violations(page) == []
+
+
+def test_board_fits_a_320px_screen(site, browser):
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    page.goto(site + "/board/")
+    assert page.evaluate("document.documentElement.scrollWidth <= 320")
+    page.context.close()
