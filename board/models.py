@@ -358,7 +358,7 @@ class BoardPost(models.Model):
 
     def admin_moderate_link(self):
         return format_html(
-            '<a class="button button-small" href="{}">Moderate<span class="visually-hidden"> {}</span></a>',
+            '<a class="button button-small" href="{}">Moderate<span class="w-sr-only"> {}</span></a>',
             self.admin_moderate_url(),
             self.title,
         )

@@ -9,7 +9,7 @@ hidden after reports) is a moderation decision, not an editor's draft.
 """
 
 import django_filters
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import path, reverse
 from laces.components import Component
 from wagtail import hooks
@@ -106,7 +106,10 @@ class BoardPostViewSet(SnippetViewSet):
     ]
 
     def get_queryset(self, request):
-        return BoardPost.objects.select_related("board", "section", "image")
+        from wagtail.images import get_image_model
+
+        images = get_image_model().objects.prefetch_renditions("max-80x60")
+        return BoardPost.objects.select_related("board", "section").prefetch_related(Prefetch("image", queryset=images))
 
 
 class BoardCommentViewSet(SnippetViewSet):
@@ -119,6 +122,9 @@ class BoardCommentViewSet(SnippetViewSet):
     list_display = ["message", "post", "status", "created_at"]
     copy_view_enabled = False
     panels = [FieldPanel("status"), FieldPanel("display_name"), FieldPanel("message")]
+
+    def get_queryset(self, request):
+        return BoardComment.objects.select_related("post")
 
 
 class BlockedWordViewSet(SnippetViewSet):
