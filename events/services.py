@@ -163,6 +163,29 @@ def promote_registration(registration):
     return True
 
 
+def fill_free_places(event):
+    """After an editor raises the capacity, give the new places to the people waiting, in order, and tell them.
+
+    Returns the promoted registrations.
+    """
+    with transaction.atomic():
+        locked = _lock_event(event)
+        confirmed = EventRegistration.objects.filter(event_id=locked.pk, status=Status.CONFIRMED).count()
+        free = locked.capacity - confirmed
+        if free <= 0:
+            return []
+        promoted = list(
+            EventRegistration.objects.select_for_update()
+            .filter(event_id=locked.pk, status=Status.WAITING)
+            .order_by("created", "pk")[:free]
+        )
+        for registration in promoted:
+            registration.status = Status.CONFIRMED
+            registration.save(update_fields=["status", "updated"])
+            _enqueue_email(registration.pk, "promoted")
+    return promoted
+
+
 def waiting_position(registration):
     """1 for the first person on the waiting list."""
     if registration.status != Status.WAITING:

@@ -1,5 +1,6 @@
 """Admin for registrations (listing, filters, counts, spreadsheet export, actions) and the home page slot."""
 
+from django.contrib import messages
 from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from home.templatetags.site_tags import render_slot
 
 from . import admin_views
 from .models import EventIndexPage, EventPage, EventRegistration
+from .services import fill_free_places
 
 HOME_SLOT_EVENTS = 3
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -91,7 +93,8 @@ class EventRegistrationAdmin(ModelAdmin):
     list_per_page = 50
     inspect_view_enabled = True
     inspect_view_fields = ("event", "name", "email", "school", "role", "access_needs", "consent", "status", "created")
-    form_fields_exclude = ("event", "status", "anonymised", "consent")
+    # Status changes go through the actions (so the rules and emails apply); the email is the booking key.
+    form_fields_exclude = ("event", "email", "status", "anonymised", "consent")
     index_view_class = RegistrationIndexView
     index_template_name = "events/admin/registration_index.html"
     permission_helper_class = RegistrationPermissionHelper
@@ -124,6 +127,15 @@ def _action_view(request, pk, action):
     if action not in ("cancel", "promote"):
         raise Http404
     return admin_views.registration_action(request, pk, action)
+
+
+@hooks.register("after_publish_page")
+def give_new_places_to_the_waiting_list(request, page):
+    """When an editor publishes a higher capacity, people waiting get the new places (and an email)."""
+    if isinstance(page.specific_deferred, EventPage) and page.specific.start > timezone.now():
+        promoted = fill_free_places(page.specific)
+        if promoted:
+            messages.info(request, f"{len(promoted)} people on the waiting list were given a place and emailed.")
 
 
 @hooks.register("home_page_slots")

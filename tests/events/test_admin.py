@@ -203,3 +203,54 @@ def test_admin_user_without_registration_permission_is_refused(client, registrat
         if response.status_code == 302:
             assert response["Location"] == "/admin/"
     assert EventRegistration.objects.get(pk=amira.pk).status == Status.CONFIRMED
+
+
+def test_publishing_a_higher_capacity_gives_places_to_people_waiting(
+    editor_client, make_event, django_capture_on_commit_callbacks
+):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+    event = make_event(capacity=1)
+    for number, status in enumerate(["confirmed", "waiting", "waiting", "waiting"]):
+        EventRegistration.objects.create(
+            event=event, name=f"P{number}", email=f"p{number}@s.example.org", status=status
+        )
+    data = nested_form_data(
+        {
+            "title": event.title,
+            "slug": event.slug,
+            "summary": event.summary,
+            "body": streamfield([]),
+            "start": event.start.astimezone().strftime("%Y-%m-%d %H:%M"),
+            "end": event.end.astimezone().strftime("%Y-%m-%d %H:%M"),
+            "event_format": "online",
+            "joining_link": event.joining_link,
+            "capacity": 3,
+            "transcript": rich_text(""),
+            "speakers": inline_formset([]),
+            "action-publish": "publish",
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(reverse("wagtailadmin_pages:edit", args=[event.pk]), data)
+    assert response.status_code == 302
+    statuses = list(EventRegistration.objects.filter(event=event).order_by("pk").values_list("status", flat=True))
+    assert statuses == ["confirmed", "confirmed", "confirmed", "waiting"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["p1@s.example.org", "p2@s.example.org"]
+
+
+def test_editor_can_correct_a_name_but_not_the_booking_fields(editor_client, registrations):
+    amira = EventRegistration.objects.get(name="Amira Hassan")
+    url = f"{INDEX}edit/{amira.pk}/"
+    form_html = editor_client.get(url).content.decode()
+    assert 'name="name"' in form_html
+    for field in ("email", "status", "event", "anonymised"):
+        assert f'name="{field}"' not in form_html
+    response = editor_client.post(url, {"name": "Amira Hassan-Ali", "school": "Whitley Primary", "role": "teacher"})
+    assert response.status_code == 302
+    amira.refresh_from_db()
+    assert amira.name == "Amira Hassan-Ali" and amira.status == Status.CONFIRMED
+
+
+def test_nobody_adds_registrations_by_hand_in_the_admin(editor_client, registrations):
+    assert editor_client.get(INDEX + "create/").status_code in (302, 403)

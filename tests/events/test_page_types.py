@@ -123,6 +123,7 @@ def _event(**fields):
         ),
     ],
 )
+@pytest.mark.django_db
 def test_validation_messages(fields, field, message):
     with pytest.raises(ValidationError) as error:
         _event(**fields).clean()

@@ -63,10 +63,12 @@ def test_joining_link_is_not_in_the_search_index(booked_online_event, client):
     assert "Online induction" in client.get("/search/?q=induction").content.decode()
     assert "No results" in client.get(f"/search/?q={SECRET}").content.decode()
     assert "No results" in client.get("/search/?q=teams.example.org").content.decode()
-    indexed = " ".join(f"{entry.title} {entry.body} {entry.autocomplete}" for entry in IndexEntry.objects.all())
-    assert "Online induction" in indexed
-    assert SECRET not in indexed
-    assert "a.hassan@school.example.org" not in indexed
+    # The index holds raw text on SQLite and tsvector lexemes on PostgreSQL: compare lower-cased either way.
+    indexed = " ".join(f"{entry.title} {entry.body} {entry.autocomplete}" for entry in IndexEntry.objects.all()).lower()
+    assert "induct" in indexed  # the event is indexed...
+    assert "secret" not in indexed  # ...but not its joining link
+    assert "teams.example" not in indexed
+    assert "hassan" not in indexed
 
 
 def test_sitemap_lists_events_but_not_their_private_routes(client, booked_online_event):

@@ -279,3 +279,24 @@ def test_markup_in_a_signup_is_escaped(client, make_event, signup_data):
     html = response.content.decode()
     assert "<script>x()</script>" not in html
     assert "&lt;script&gt;x()&lt;/script&gt;" in html
+
+
+class BrokenEmailBackend:
+    """A mail server that is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_broken_mail_server_does_not_fail_the_signup(
+    client, make_event, signup_data, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.events.test_signup.BrokenEmailBackend"
+    event = make_event()
+    response = sign_up(client, event, signup_data, django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert "Your place is booked" in response.content.decode()
+    assert EventRegistration.objects.get().status == Status.CONFIRMED
