@@ -1,20 +1,45 @@
-"""Admin menus for the library's editor-managed lists, and the home page's "new resources" slot."""
+"""Admin menus for the library's editor-managed lists, adding a resource from a type or tag listing, and the
+home page's "new resources" slot."""
 
+from contextvars import ContextVar
+
+from django.db.models import Count
+from django.dispatch import receiver
+from django.urls import path, reverse
+from django.utils.html import format_html
+from taggit.models import Tag
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.signals import init_new_page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from home.templatetags.site_tags import render_slot
 
+from . import admin_views
 from .models import Language, ResourcePage, ResourceType
+
+
+def _add_resource_link(resource_type):
+    url = admin_views.add_resource_url(resource_type=resource_type.slug)
+    return format_html('<a href="{}">Add a {}</a>', url, resource_type.name.lower()) if url else ""
 
 
 class ResourceTypeViewSet(SnippetViewSet):
     model = ResourceType
     icon = "tag"
     menu_label = "Resource types"
-    list_display = ["name", "slug", "sort_order"]
+    list_display = [
+        "name",
+        "slug",
+        Column("resource_count", label="Resources"),
+        Column("add_resource", label="Add", accessor=_add_resource_link),
+    ]
     search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return ResourceType.objects.annotate(resource_count=Count("resources"))
 
 
 class LanguageViewSet(SnippetViewSet):
@@ -33,8 +58,47 @@ class ResourceListsGroup(SnippetViewSetGroup):
     menu_label = "Resource library"
     menu_name = "resource-library"
 
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        items.append(MenuItem("Resource tags", reverse("resources_admin_tags"), icon_name="tag", order=300))
+        return items
+
 
 register_snippet(ResourceListsGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_resource_admin_urls():
+    return [path("resources/tags/", admin_views.resource_tags, name="resources_admin_tags")]
+
+
+# "Add a lesson plan" / "Add a resource tagged …": the add-page address carries the type or tag, and the new
+# resource starts with it filled in. The hook sees the request, the signal the new page; a context variable
+# carries the choice from one to the other within the same request.
+_prefill = ContextVar("resources_prefill", default=None)
+
+
+@hooks.register("before_create_page")
+def remember_resource_prefill(request, parent_page, page_class):
+    wanted = None
+    if request.method == "GET" and page_class is ResourcePage:
+        wanted = {"resource_type": request.GET.get("resource_type", ""), "tag": request.GET.get("tag", "")}
+    _prefill.set(wanted)
+
+
+@receiver(init_new_page)
+def prefill_new_resource(sender, page, parent, **kwargs):
+    wanted = _prefill.get()
+    _prefill.set(None)
+    if not wanted or not isinstance(page, ResourcePage):
+        return
+    if wanted["resource_type"]:
+        page.resource_type = ResourceType.objects.filter(slug=wanted["resource_type"][:60]).first()
+    if wanted["tag"]:
+        tag = Tag.objects.filter(slug=wanted["tag"][:100]).first()
+        if tag is not None:
+            page.tags.add(tag)
+
 
 HOME_SLOT_SIZE = 3
 

@@ -174,3 +174,55 @@ def test_resource_page_shows_what_a_teacher_needs(client, library, thumbnail):
     assert "Primary, Secondary" in html
     assert related.title in html
     assert unrelated.title not in html
+
+
+class AddFromListingsTests(WagtailPageTestCase):
+    """Editors start a resource from the resource-type or tag listing, with that type or tag filled in."""
+
+    @classmethod
+    def setUpTestData(cls):
+        ensure_vocabularies()
+        root = Page.get_first_root_node()
+        cls.home = HomePage(title="Home", slug="res-home", hero_heading="Welcome", hero_intro="Coventry.")
+        root.add_child(instance=cls.home)
+        Site.objects.update(root_page=cls.home)
+        cls.library = ResourceIndexPage(title="Resource library", slug="resources")
+        cls.home.add_child(instance=cls.library)
+        cls.lesson = ResourceType.objects.create(name="Lesson plan", slug="lesson-plan")
+        resource = ResourcePage(title="Refugee Week assembly", slug="assembly", summary="An assembly.")
+        resource.resource_type = cls.lesson
+        resource.tags.add("refugee week")
+        cls.library.add_child(instance=resource)
+        cls.editor = get_user_model().objects.create_superuser("editor", "editor@example.org", "a-long-password-1")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def test_type_listing_counts_resources_and_offers_to_add_one(self):
+        html = self.client.get("/admin/snippets/resources/resourcetype/").content.decode()
+        add_url = f"/admin/pages/add/resources/resourcepage/{self.library.pk}/?resource_type=lesson-plan"
+        assert f'href="{add_url}"' in html
+        assert "Add a lesson plan" in html
+        response = self.client.get(add_url)
+        assert response.status_code == 200
+        assert response.context["form"].initial["resource_type"] == self.lesson.pk
+
+    def test_tag_listing_offers_to_add_a_resource_with_the_tag(self):
+        response = self.client.get("/admin/resources/tags/")
+        html = response.content.decode()
+        assert "refugee week" in html
+        add_url = f"/admin/pages/add/resources/resourcepage/{self.library.pk}/?tag=refugee-week"
+        assert f'href="{add_url}"' in html
+        assert 'href="/resources/tag/refugee-week/"' in html
+        form = self.client.get(add_url).context["form"]
+        assert "refugee week" in form["tags"].value() or "refugee week" in str(form["tags"].value())
+
+    def test_unknown_prefill_values_are_ignored(self):
+        url = f"/admin/pages/add/resources/resourcepage/{self.library.pk}/?resource_type=nope&tag=nope"
+        response = self.client.get(url)
+        assert response.status_code == 200
+        assert response.context["form"].initial.get("resource_type") is None
+
+    def test_the_public_cannot_see_the_tag_listing(self):
+        self.client.logout()
+        assert self.client.get("/admin/resources/tags/").status_code == 302
