@@ -12,8 +12,9 @@ from django.utils import timezone
 from wagtail.rich_text import RichText
 
 from home.demo import _add_child, p
+from home.models import ContentPage
 
-from .models import EventIndexPage, EventPage, EventSpeaker
+from .models import EventIndexPage, EventPage, EventSpeaker, retention_days
 
 LONDON = ZoneInfo("Europe/London")
 LAUNCH_SLUG = "schools-of-sanctuary-launch-2023-24"
@@ -119,6 +120,35 @@ def upcoming_events(today):
     ]
 
 
+def add_signups_to_privacy_notice(home):
+    """Once, when the events section is first created: the privacy notice says what sign-ups keep, how long."""
+    privacy = ContentPage.objects.child_of(home).filter(slug="privacy").first()
+    if privacy is None or any(
+        block.block_type == "heading" and block.value["text"] == "Event sign-ups" for block in privacy.body
+    ):
+        return
+    days = retention_days()
+    blocks = [
+        ("heading", {"text": "Event sign-ups", "level": "h2"}),
+        (
+            "paragraph",
+            p(
+                "When you sign up for an event we keep your name, work email, school, role and any access or dietary "
+                "needs you tell us, so that we can organise the event and email you about it (including any joining "
+                "link and changes). Only the EMAS Teacher Team can see them. "
+                f"We delete these details {days} days after the event and keep only the number of people who "
+                "signed up and came. Every confirmation email has a link to cancel your place."
+            ),
+        ),
+    ]
+    body = [(block.block_type, block.value) for block in privacy.body]
+    position = next(
+        (i for i, (kind, value) in enumerate(body) if kind == "heading" and value["text"] == "Cookies"), len(body)
+    )
+    privacy.body = body[:position] + blocks + body[position:]
+    privacy.save_revision().publish()
+
+
 def load(home, stdout, today=None):
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -136,6 +166,7 @@ def load(home, stdout, today=None):
         )
         if created:
             stdout.write("Created the events section.")
+            add_signups_to_privacy_notice(home)
         index = index.specific
 
         _add_child(

@@ -64,3 +64,11 @@ def test_upcoming_dates_are_after_school_on_weekdays():
 def test_load_demo_content_command_includes_events(db):
     call_command("load_demo_content", stdout=Discard())
     assert EventPage.objects.filter(slug="schools-of-sanctuary-launch-2023-24").exists()
+
+
+def test_privacy_notice_says_what_sign_ups_keep_and_for_how_long(client, events_index):
+    html = client.get("/privacy/").content.decode()
+    assert "Event sign-ups" in html
+    assert "We delete these details 180 days after the event" in html
+    demo.load(events_index.get_parent().specific, Discard())  # not added twice
+    assert client.get("/privacy/").content.decode().count("Event sign-ups") == 1
