@@ -444,6 +444,17 @@ class ResourcePage(PageMetaMixin, Page):
             .order_by("-shared_tags", "-shared_processes", "-publication_date")[:limit]
         )
 
+    def downloads_for(self, request):
+        """The documents this visitor may download: those in a private collection are left out for the public
+        (Wagtail's document view refuses them anyway; a link that only leads to a sign-in page helps nobody)."""
+        items = [item for item in self.documents.all().select_related("document__collection") if item.document_id]
+        allowed = []
+        for item in items:
+            restrictions = item.document.collection.get_view_restrictions()
+            if all(restriction.accept_request(request) for restriction in restrictions):
+                allowed.append(item)
+        return allowed
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         library = self.library()
@@ -457,7 +468,7 @@ class ResourcePage(PageMetaMixin, Page):
                 "processes": processes,
                 "audiences": list(self.audiences.all()),
                 "languages": list(self.languages.all()),
-                "downloads": [item for item in self.documents.all().select_related("document") if item.document_id],
+                "downloads": self.downloads_for(request),
                 "related_resources": self.related_resources(library, tags, processes),
             }
         )

@@ -102,6 +102,8 @@ def test_document_in_a_private_collection_is_not_served_to_the_public(client, li
     resource.documents.create(document=document)
     resource.save_revision().publish()
 
+    assert document.url not in client.get(resource.url).content.decode()  # no link that leads nowhere
+
     response = client.get(document.url)
     assert response.status_code == 302
     assert "/login/" in response["Location"]
@@ -110,6 +112,7 @@ def test_document_in_a_private_collection_is_not_served_to_the_public(client, li
 
     editor = get_user_model().objects.create_user("emas", "emas@example.org", "a-long-password-1")
     client.force_login(editor)
+    assert f'href="{document.url}"' in client.get(resource.url).content.decode()
     allowed = client.get(document.url)
     assert allowed.status_code == 200
     assert b"".join(allowed.streaming_content).startswith(b"%PDF")
