@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Count, Q
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -404,11 +403,6 @@ class EventPage(RoutablePageMixin, PageMetaMixin, Page):
     def get_social_image(self):
         return self.image
 
-    def calendar_uid(self):
-        from .calendar import event_uid
-
-        return event_uid(self)
-
     # --- routes ---------------------------------------------------------------------------------------
 
     def get_context(self, request, *args, **kwargs):
@@ -455,9 +449,6 @@ class EventPage(RoutablePageMixin, PageMetaMixin, Page):
         context = self.get_context(request)
         context["form"] = form
         return TemplateResponse(request, self.get_template(request), context, status=status)
-
-    def redirect_to_self(self):
-        return redirect(self.url)
 
 
 class EventSpeaker(Orderable):
