@@ -230,11 +230,20 @@ def add_waiting_posts_panel(request, panels):
         panels.insert(0, WaitingPostsPanel())
 
 
+def _is_private(page):
+    """Whether the page or an ancestor has a view restriction, in one query."""
+    from wagtail.models import PageViewRestriction
+
+    steps = range(page.steplen, len(page.path) + 1, page.steplen)
+    return PageViewRestriction.objects.filter(page__path__in=[page.path[:end] for end in steps]).exists()
+
+
 @hooks.register("home_page_slots")
 def recent_board_posts(context):
-    """The home page's 'recent ideas from schools': approved posts of the first live board, in 2 queries."""
-    board = BoardPage.objects.live().public().order_by("path").first()
-    if board is None:
+    """The home page's 'recent ideas from schools': approved posts of the first live, public board (3 queries)."""
+    # One query when there is no board; the privacy check only runs when there is one.
+    board = BoardPage.objects.live().order_by("path").first()
+    if board is None or _is_private(board):
         return ""
     posts = list(
         BoardPost.objects.approved()

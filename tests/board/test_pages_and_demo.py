@@ -132,3 +132,13 @@ def test_home_slot_shows_recent_approved_posts_only(demo_site, client, django_as
     with django_assert_max_num_queries(3):
         html = recent_board_posts({"request": request})
     assert html.count('class="card"') == 3
+
+
+@pytest.mark.django_db
+def test_home_slot_stays_empty_for_a_private_board(demo_site, client):
+    from wagtail.models import PageViewRestriction
+
+    board = BoardPage.objects.get(slug="board")
+    PageViewRestriction.objects.create(page=board, restriction_type="password", password="secret-pass")
+    body = client.get("/").content.decode()
+    assert "Recent ideas from schools" not in body and "A welcome assembly led by pupils" not in body
