@@ -104,8 +104,9 @@ def _demo_document(title, filename, lines):
     Document = get_document_model()
     document = Document.objects.filter(title=title).first()
     if document is None:
-        document = Document(title=title)
-        document.file.save(filename, ContentFile(make_pdf(title, lines)), save=False)
+        content = make_pdf(title, lines)
+        document = Document(title=title, file_size=len(content))
+        document.file.save(filename, ContentFile(content), save=False)
         document.save()
     return document
 

@@ -31,7 +31,7 @@ def test_demo_site_has_the_seed_pages_at_their_urls(client, demo_home):
     assert "024 7697 5491" in contact_html
 
 
-def test_running_it_again_keeps_editors_changes_and_adds_nothing_twice(demo_home):
+def test_running_it_again_keeps_editors_changes_and_adds_nothing_twice(demo_site):
     about = ContentPage.objects.get(slug="about")
     about.title = "About the programme"
     about.save_revision().publish()
