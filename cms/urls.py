@@ -19,11 +19,11 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Only image folders: documents are always served through Wagtail's document view, which checks
-    # collection privacy, never straight from the media folder.
+    # Only image renditions: documents are always served through Wagtail's document view, which checks
+    # collection privacy, and original uploads (which may be pending moderation) are never served.
     urlpatterns += [
         re_path(
-            r"^media/(?P<path>(?:images|original_images)/[^/]+)$",
+            r"^media/(?P<path>images/[^/]+)$",
             home_views.serve_image_file,
             name="media_image",
         ),

@@ -110,15 +110,18 @@ def test_home_page_has_the_seed_wording_and_process_cards(client, demo_home):
     assert "statutory duty to promote Community Cohesion" in about
 
 
-def test_uploaded_images_are_served_with_safe_headers_and_documents_are_not(client, demo_home):
+def test_image_renditions_are_served_with_safe_headers_originals_and_documents_are_not(client, demo_home):
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
 
     image = get_image_model().objects.first()
-    response = client.get(f"/media/{image.file.name}")
+    rendition = image.get_rendition("max-400x400")
+    response = client.get(rendition.url)
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
+    # Original uploads (a board photo still awaiting moderation, say) are never served, only renditions.
+    assert client.get(f"/media/{image.file.name}").status_code == 404
     document = get_document_model().objects.first()
     assert client.get(f"/media/{document.file.name}").status_code == 404
     served = client.get(document.url)
