@@ -8,6 +8,7 @@ Everything here reads untrusted query strings: unknown values are ignored, repea
 strings are capped, and an out-of-range page shows the last page.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -91,22 +92,24 @@ def _through_q(through, owner_field, target_field, ids):
     return Q(pk__in=through.objects.filter(**{f"{target_field}__in": ids}).values(owner_field))
 
 
-class _FacetSpec:
+class _FacetSpec(ABC):
     """How one facet filters and counts. `options` are (id, value, label) rows."""
 
     def __init__(self, name, legend):
         self.name = name
         self.legend = legend
 
+    @abstractmethod
     def load_options(self, requested):
-        raise NotImplementedError
+        """The facet's options as (id, value, label) rows."""
 
+    @abstractmethod
     def filter_q(self, ids):
-        raise NotImplementedError
+        """A Q object keeping resources that have any of the option `ids`."""
 
+    @abstractmethod
     def counts(self, resources):
         """{option id: count} over `resources` (a queryset), in one query."""
-        raise NotImplementedError
 
 
 class _ManyToManyFacet(_FacetSpec):

@@ -1,5 +1,7 @@
 """Fixtures shared by every test: a clean cache, and the demo site when a test wants real content."""
 
+import io
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -18,7 +20,7 @@ def demo_home(db):
     """The base app's demo pages only (fast): home, about, Learn/Embed/Share, apply, contact, policies."""
     from home import demo
 
-    return demo.load(_Discard())
+    return demo.load(io.StringIO())
 
 
 @pytest.fixture
@@ -26,16 +28,8 @@ def demo_site(db):
     """The whole demo site, exactly as `make run` loads it (every app's demo content); returns the home page."""
     from home.models import HomePage
 
-    call_command("load_demo_content", stdout=_Discard())
+    call_command("load_demo_content", stdout=io.StringIO())
     return HomePage.objects.get()
-
-
-class _Discard:
-    def write(self, *args, **kwargs):
-        pass
-
-    def flush(self):
-        pass
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -5,6 +5,7 @@ are skipped, and the run says so loudly; under CI (CI=true) a missing browser is
 because .ci/run installs it.
 """
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -66,7 +67,7 @@ def site(live_server, transactional_db):
     Browser test modules mark themselves `django_db(transaction=True, serialized_rollback=True)`, so
     the rows migrations create (Wagtail's root page and collection) come back after each flush.
     """
-    call_command("load_demo_content", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("load_demo_content", stdout=io.StringIO())
     return live_server.url
 
 

@@ -99,8 +99,8 @@ def test_database_and_cache_come_from_the_environment():
 
 def test_dev_admin_is_created_then_reset(db, settings):
     settings.DEBUG = True
-    call_command("ensure_dev_admin", password="first-password-123", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    call_command("ensure_dev_admin", password="second-password-456", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("ensure_dev_admin", password="first-password-123", stdout=io.StringIO())
+    call_command("ensure_dev_admin", password="second-password-456", stdout=io.StringIO())
     user = get_user_model().objects.get(username="admin")
     assert user.is_superuser and user.is_staff
     assert user.check_password("second-password-456")
