@@ -7,8 +7,8 @@ ARG PYTHON_IMAGE=python:3.11-slim
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /venv
-COPY requirements.txt /tmp/requirements.txt
-RUN /venv/bin/pip install -r /tmp/requirements.txt
+COPY requirements.txt constraints.txt /tmp/
+RUN /venv/bin/pip install -r /tmp/requirements.txt -c /tmp/constraints.txt
 
 FROM ${PYTHON_IMAGE}
 ENV PATH="/venv/bin:$PATH" \
