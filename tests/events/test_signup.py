@@ -7,6 +7,7 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from events.models import EventRegistration
@@ -281,11 +282,8 @@ def test_markup_in_a_signup_is_escaped(client, make_event, signup_data):
     assert "&lt;script&gt;x()&lt;/script&gt;" in html
 
 
-class BrokenEmailBackend:
+class BrokenEmailBackend(BaseEmailBackend):
     """A mail server that is down."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
