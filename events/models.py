@@ -25,7 +25,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES, BaseStreamBlock, validate_video_url
-from home.models import PageMetaMixin
+from home.models import IndexedWithChildRelationsMixin, PageMetaMixin
 
 from .dates import academic_year, format_event_dates, format_moment
 
@@ -163,7 +163,7 @@ class EventPageQuerySet(PageQuerySet):
         )
 
 
-class EventPage(RoutablePageMixin, PageMetaMixin, Page):
+class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin, Page):
     """One event: its details, the sign-up form, and afterwards its recording."""
 
     class Format(models.TextChoices):

@@ -31,6 +31,19 @@ class PageMetaMixin:
         return None
 
 
+class IndexedWithChildRelationsMixin:
+    """Index the page again once its child relations (tags, inline panels such as speakers) are stored.
+
+    Wagtail updates the search index from `post_save`, which fires before modelcluster writes a page's child
+    relations; without this, what an editor adds to those at publish time is only searchable after the next save.
+    """
+
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        index.insert_or_update_object(self)
+        return result
+
+
 class HomePage(PageMetaMixin, Page):
     """The site's front page: hero, the three processes, and slots feature apps fill."""
 

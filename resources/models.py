@@ -25,7 +25,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock, validate_video_url
-from home.models import PageMetaMixin
+from home.models import IndexedWithChildRelationsMixin, PageMetaMixin
 
 # Paths the library answers itself; a resource with one of these slugs could never be reached.
 RESERVED_SLUGS = {"tag", "feed", "learn", "embed", "share"}
@@ -269,7 +269,7 @@ class ResourcePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class ResourcePage(PageMetaMixin, Page):
+class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
     """One resource: a guide, lesson plan, video… with what it is for and where to get it."""
 
     summary = models.TextField(
@@ -390,13 +390,6 @@ class ResourcePage(PageMetaMixin, Page):
 
     class Meta:
         verbose_name = "resource"
-
-    def save(self, *args, **kwargs):
-        result = super().save(*args, **kwargs)
-        # The search index is refreshed from post_save, which fires before modelcluster writes the page's tags;
-        # refresh it again now they are stored, so search finds a resource by the tags it was published with.
-        index.insert_or_update_object(self)
-        return result
 
     def clean(self):
         super().clean()

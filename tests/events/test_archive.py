@@ -116,3 +116,12 @@ def test_site_search_finds_webinars_by_title_speaker_and_transcript(client, make
         assert "Trauma-informed classrooms" in html, query
     html = client.get("/search/", {"q": "Megan Greenwood"}).content.decode()
     assert "Schools of Sanctuary Launch 2023/24" in html
+
+
+def test_speakers_added_in_the_editor_are_searchable_as_soon_as_it_is_published(client, make_event, events_index):
+    """The editor's form holds new speakers in memory until the page is saved; search must see them at publish."""
+    event = webinar(make_event, "Welcoming Ukrainian families", datetime(2024, 3, 5, 16))
+    event.speakers.add(EventSpeaker(name="Dr Zainab Rahimi", organisation="Coventry EAL Network"))
+    event.save_revision().publish()
+    html = client.get("/search/", {"q": "Rahimi"}).content.decode()
+    assert "Welcoming Ukrainian families" in html
