@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; Django's guard against ORM calls from async
@@ -67,6 +68,9 @@ def site(live_server, transactional_db):
     Browser test modules mark themselves `django_db(transaction=True, serialized_rollback=True)`, so
     the rows migrations create (Wagtail's root page and collection) come back after each flush.
     """
+    # If a flush left the tables empty, content-type ids cached by this process are stale (PostgreSQL does not
+    # reuse ids), so start from the database's real rows.
+    ContentType.objects.clear_cache()
     call_command("load_demo_content", stdout=io.StringIO())
     return live_server.url
 
