@@ -40,7 +40,9 @@ class IndexedWithChildRelationsMixin:
 
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)
-        index.insert_or_update_object(self)
+        # Partial saves (e.g. Wagtail recording the latest revision) write no child relations: nothing to re-index.
+        if kwargs.get("update_fields") is None:
+            index.insert_or_update_object(self)
         return result
 
 
