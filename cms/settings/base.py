@@ -163,7 +163,7 @@ STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
-# Serve uploaded images from the app itself (a single server or shared volume); switch off when a
+# Serve image renditions from the app itself (a single server or shared volume); switch off when a
 # proxy, CDN or object storage serves them.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
