@@ -46,3 +46,10 @@ format: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# --- Deployment (issue 8) ---
+# Build the production image with podman (no Docker engine needed) and run it: release step, serve, checks.
+# Needs root; installs podman/debootstrap with apt-get if missing. See docs/deployment.md.
+.PHONY: image-test
+image-test:
+	$(PYTHON) tests/deployment/image_test.py

@@ -234,3 +234,64 @@ LOGGING = {
         "wagtail": {"level": env("WAGTAIL_LOG_LEVEL", "WARNING")},
     },
 }
+
+# --- Scale-out: what every app server must share (issue 8; docs/deployment.md) ---
+# Sessions: with Redis, read from the shared cache and written through to the database, so a restart or
+# eviction never logs editors out and every app server sees the same session.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Image renditions: Wagtail looks renditions up in a cache named "renditions" when there is one. Its own
+# Redis (or database number) keeps this large, rebuildable data from evicting sessions and rate limits.
+RENDITIONS_REDIS_URL = env("RENDITIONS_REDIS_URL", REDIS_URL)
+if RENDITIONS_REDIS_URL:
+    CACHES["renditions"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": RENDITIONS_REDIS_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "sanctuary") + "-renditions",
+        "TIMEOUT": int(env("RENDITIONS_CACHE_TIMEOUT", str(60 * 60 * 24 * 7))),
+    }
+
+# Media: a local folder (MEDIA_ROOT, a volume every app server mounts) by default; S3-compatible object
+# storage when AWS_STORAGE_BUCKET_NAME is set. Objects are private and every URL is signed and short-lived:
+# documents are served through Wagtail's document view (WAGTAILDOCS_SERVE_METHOD = "serve_view"), which
+# checks collection privacy before it streams the file, so a private document is never public.
+# django-storages and boto3 are not installed by default (see docs/deployment.md, "S3-compatible storage").
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+            "region_name": env("AWS_S3_REGION_NAME"),
+            "access_key": env("AWS_ACCESS_KEY_ID"),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": int(env("AWS_QUERYSTRING_EXPIRE", "3600")),
+            "file_overwrite": False,
+            "location": env("AWS_LOCATION", ""),
+        },
+    }
+    # Signed URLs expire, so renditions on object storage are linked directly, never from a cached page
+    # that outlives them; the app stops serving /media/ itself.
+    SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+
+# CDN purge on publish: wagtail.contrib.frontend_cache purges a page's URLs when it is published or
+# unpublished. Cloudflare (zone + API token) or any cache that accepts HTTP PURGE requests (Varnish, Fastly,
+# nginx with a purge module) at FRONTEND_CACHE_PURGE_URL.
+WAGTAILFRONTENDCACHE = {}
+if env("FRONTEND_CACHE_CLOUDFLARE_ZONEID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": env("FRONTEND_CACHE_CLOUDFLARE_ZONEID"),
+        "BEARER_TOKEN": env("FRONTEND_CACHE_CLOUDFLARE_TOKEN"),
+    }
+if env("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
+    }
+if WAGTAILFRONTENDCACHE:
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")

@@ -18,3 +18,8 @@ CACHES["default"]["KEY_PREFIX"] = "sanctuary-test"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]
+
+# --- Scale-out (issue 8) ---
+# Renditions fall back to the default cache, which every test clears; a separate alias would keep rendition
+# rows from a rolled-back test alive for the next one.
+CACHES.pop("renditions", None)
