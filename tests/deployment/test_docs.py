@@ -1,0 +1,23 @@
+"""docs/deployment.md lists every environment variable the settings and gunicorn read, so it stays true."""
+
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+READERS = re.compile(r"""\b(?:env|env_bool|env_list|os\.environ\.get)\(\s*["']([A-Z][A-Z0-9_]*)["']""")
+
+
+def variables_read():
+    sources = [*sorted((REPO / "cms/settings").glob("*.py")), REPO / "gunicorn.conf.py"]
+    return {name for source in sources for name in READERS.findall(source.read_text())}
+
+
+def test_the_reader_finds_the_variables_we_know_of():
+    found = variables_read()
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "GUNICORN_WORKERS", "AWS_STORAGE_BUCKET_NAME"} <= found
+
+
+def test_every_environment_variable_is_documented():
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]*)`", (REPO / "docs/deployment.md").read_text()))
+    missing = sorted(variables_read() - documented)
+    assert missing == [], f"add these to the table in docs/deployment.md: {missing}"
