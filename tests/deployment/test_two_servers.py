@@ -359,6 +359,7 @@ def test_an_editors_publish_on_one_server_is_served_fresh_by_the_other(site):
 
     editor = Browser("192.0.2.5")
     log_in(editor, a, site["password"])
+    assert editor.get(b, "/admin/").status_code == 200  # the session made on A is valid on B
     published = editor.press(a, f"/admin/bulk/wagtailcore/page/publish/?id={page_id}&next=/admin/", {})
     assert published.status_code == 302, published.text[:2000]
 
