@@ -234,3 +234,9 @@ LOGGING = {
         "wagtail": {"level": env("WAGTAIL_LOG_LEVEL", "WARNING")},
     },
 }
+
+# --- Public input: documents and uploads (issue 6) ---
+# Every document is downloaded, never displayed by the browser from our origin (Wagtail's default shows PDFs
+# inline). home.views.serve_document adds `Content-Security-Policy: default-src 'none'; sandbox` to each file.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
