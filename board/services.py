@@ -6,6 +6,7 @@ decision lands in Wagtail's audit log with who and when.
 
 import re
 import uuid
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -74,6 +75,21 @@ def store_image(cleaned_image, title, alt):
     return image
 
 
+@contextmanager
+def _files_removed_on_failure():
+    """Files reach storage before the rows pointing at them commit; if the transaction fails, delete them.
+
+    Yields a list to which callers append the `FieldFile`s they wrote.
+    """
+    written = []
+    try:
+        yield written
+    except BaseException:
+        for field_file in written:
+            field_file.storage.delete(field_file.name)
+        raise
+
+
 def _held_for_review(board, post_or_comment_texts):
     return board.requires_approval or contains_blocked_word(*post_or_comment_texts) is not None
 
@@ -84,7 +100,7 @@ def submit_post(board, data, cleaned_image=None, cleaned_attachment=None):
     Runs in one transaction: a failure saves nothing (no orphan image, no half post).
     """
     token = new_token()
-    with transaction.atomic():
+    with _files_removed_on_failure() as written, transaction.atomic():
         post = BoardPost(
             board=board,
             section=data["section"],
@@ -99,8 +115,10 @@ def submit_post(board, data, cleaned_image=None, cleaned_attachment=None):
         )
         if cleaned_image is not None:
             post.image = store_image(cleaned_image, post.title, post.image_alt)
+            written.append(post.image.file)
         if cleaned_attachment is not None:
             _set_attachment(post, cleaned_attachment, data.get("attachment_name"))
+            written.append(post.attachment)
         held = _held_for_review(board, [post.title, post.message, post.display_name, post.school, post.image_alt])
         if held:
             post.status = BoardPost.Status.PENDING
@@ -125,7 +143,7 @@ def _set_attachment(post, cleaned_attachment, original_name):
 
 def edit_post_by_author(post, data, cleaned_image=None, cleaned_attachment=None, remove_image=False):
     """The author changes their post; any edit of an approved post sends it back to moderation."""
-    with transaction.atomic():
+    with _files_removed_on_failure() as written, transaction.atomic():
         post = BoardPost.objects.select_for_update().get(pk=post.pk)
         for field in ["section", "title", "message", "link", "image_alt", "display_name", "school", "email"]:
             setattr(post, field, data.get(field) or "" if field != "section" else data["section"])
@@ -133,8 +151,10 @@ def edit_post_by_author(post, data, cleaned_image=None, cleaned_attachment=None,
             post.image = None
         if cleaned_image is not None:
             post.image = store_image(cleaned_image, post.title, post.image_alt)
+            written.append(post.image.file)
         if cleaned_attachment is not None:
             _set_attachment(post, cleaned_attachment, data.get("attachment_name"))
+            written.append(post.attachment)
         was_public = post.status == BoardPost.Status.APPROVED
         held = was_public or _held_for_review(post.board, [post.title, post.message, post.display_name, post.school])
         if held:
@@ -240,27 +260,29 @@ def toggle_reaction(post, browser_key):
 def add_comment(post, display_name, message):
     """Comments are moderated like posts: pending unless the board trusts posters and no word is blocked."""
     held = _held_for_review(post.board, [display_name, message])
-    comment = BoardComment.objects.create(
-        post=post,
-        display_name=display_name,
-        message=message,
-        status=BoardComment.Status.PENDING if held else BoardComment.Status.APPROVED,
-    )
-    log(post, "board.comment", data={"comment": comment.pk, "status": comment.status})
-    if held:
-        transaction.on_commit(_enqueue_digest)
+    with transaction.atomic():  # the comment and its audit-log entry, or neither
+        comment = BoardComment.objects.create(
+            post=post,
+            display_name=display_name,
+            message=message,
+            status=BoardComment.Status.PENDING if held else BoardComment.Status.APPROVED,
+        )
+        log(post, "board.comment", data={"comment": comment.pk, "status": comment.status})
+        if held:
+            transaction.on_commit(_enqueue_digest)
     return comment
 
 
 def moderate_comment(comment, user, approve_it):
-    comment.status = BoardComment.Status.APPROVED if approve_it else BoardComment.Status.REJECTED
-    comment.save(update_fields=["status"])
-    log(
-        comment.post,
-        "board.comment_approve" if approve_it else "board.comment_reject",
-        user=user,
-        data={"comment": comment.pk},
-    )
+    with transaction.atomic():  # the decision and its audit-log entry, or neither
+        comment.status = BoardComment.Status.APPROVED if approve_it else BoardComment.Status.REJECTED
+        comment.save(update_fields=["status"])
+        log(
+            comment.post,
+            "board.comment_approve" if approve_it else "board.comment_reject",
+            user=user,
+            data={"comment": comment.pk},
+        )
     return comment
 
 

@@ -1,11 +1,13 @@
 """Public views of a board (called from BoardPage's routes). Thin: the rules live in services.py."""
 
+import logging
 import secrets
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import DatabaseError
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
@@ -15,11 +17,13 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 from wagtail.images import get_image_model
 
-from home.public_input import RateLimit, client_ip, is_honeypot_filled
+from home.public_input import SAVE_FAILED_MESSAGE, RateLimit, client_ip, is_honeypot_filled
 
 from . import services
 from .forms import CommentForm, EditPostForm, PostForm, ReportForm
 from .models import BoardComment, BoardPost, BoardReaction, hash_token
+
+logger = logging.getLogger(__name__)
 
 SESSION_KEY = "board_author_tokens"
 BROWSER_COOKIE = "board_browser"
@@ -235,7 +239,14 @@ def new_post(request, board):
                     "again: what you wrote is still in the form below.",
                 )
                 return _render_post_form(request, board, form, status=429)
-            post, token = services.submit_post(board, form.cleaned_data, form.cleaned_image, form.cleaned_attachment)
+            try:
+                post, token = services.submit_post(
+                    board, form.cleaned_data, form.cleaned_image, form.cleaned_attachment
+                )
+            except DatabaseError:
+                logger.exception("Board post not saved")
+                form.add_error(None, SAVE_FAILED_MESSAGE)
+                return _render_post_form(request, board, form, status=503)
             _remember_author(request, post, token)
             request.session["board_last_post"] = {"id": post.pk, "token": token}
             return redirect(board.url + board.reverse_subpage("post_detail", args=[post.pk]) + "?posted=1")
@@ -326,13 +337,18 @@ def edit_post(request, board, post_id):
         if is_honeypot_filled(form):
             return redirect(board.url)
         if form.is_valid():
-            post = services.edit_post_by_author(
-                post,
-                form.cleaned_data,
-                form.cleaned_image,
-                form.cleaned_attachment,
-                remove_image=form.cleaned_data.get("remove_image", False),
-            )
+            try:
+                post = services.edit_post_by_author(
+                    post,
+                    form.cleaned_data,
+                    form.cleaned_image,
+                    form.cleaned_attachment,
+                    remove_image=form.cleaned_data.get("remove_image", False),
+                )
+            except DatabaseError:
+                logger.exception("Board post edit not saved")
+                form.add_error(None, SAVE_FAILED_MESSAGE)
+                return _render_post_form(request, board, form, status=503, post=post)
             return redirect(post.get_absolute_url() + "?edited=1")
         return _render_post_form(request, board, form, post=post)
     form = EditPostForm(board=board, post=post, initial=EditPostForm.initial_for(post))
@@ -408,6 +424,7 @@ def _back(request, board, post):
 @csrf_protect
 def report_post(request, board, post_id):
     post = _public_post_or_404(board, post_id)
+    status = 200
     if request.method == "POST":
         form = ReportForm(request.POST)
         if is_honeypot_filled(form):
@@ -415,14 +432,20 @@ def report_post(request, board, post_id):
         if form.is_valid():
             if not RateLimit(f"board-report:{board.pk}").hit(client_ip(request)):
                 form.add_error(None, "You have sent several reports in a short time. Please wait a few minutes.")
+                status = 429
             else:
-                services.report(post, form.cleaned_data["reason"])
-                return redirect(board.url + "?reported=1")
+                try:
+                    services.report(post, form.cleaned_data["reason"])
+                    return redirect(board.url + "?reported=1")
+                except DatabaseError:
+                    logger.exception("Board report not saved")
+                    form.add_error(None, SAVE_FAILED_MESSAGE)
+                    status = 503
     else:
         form = ReportForm()
     context = _base_context(request, board)
     context.update({"post": post, "form": form})
-    return TemplateResponse(request, "board/report_form.html", context, status=429 if form.non_field_errors() else 200)
+    return TemplateResponse(request, "board/report_form.html", context, status=status)
 
 
 @csrf_protect
@@ -435,11 +458,18 @@ def comment_post(request, board, post_id):
     form = CommentForm(request.POST)
     if is_honeypot_filled(form):
         return redirect(post.get_absolute_url() + "?commented=1#comments")
+    status = 200
     if form.is_valid():
-        if RateLimit(f"board-comment:{board.pk}").hit(client_ip(request)):
-            services.add_comment(post, form.cleaned_data["display_name"], form.cleaned_data["message"])
-            return redirect(post.get_absolute_url() + "?commented=1#comments")
-        form.add_error(None, "You have sent several comments in a short time. Please wait a few minutes.")
+        if not RateLimit(f"board-comment:{board.pk}").hit(client_ip(request)):
+            form.add_error(None, "You have sent several comments in a short time. Please wait a few minutes.")
+        else:
+            try:
+                services.add_comment(post, form.cleaned_data["display_name"], form.cleaned_data["message"])
+                return redirect(post.get_absolute_url() + "?commented=1#comments")
+            except DatabaseError:
+                logger.exception("Board comment not saved")
+                form.add_error(None, SAVE_FAILED_MESSAGE)
+                status = 503
     context = _base_context(request, board)
     context.update(
         {
@@ -451,7 +481,7 @@ def comment_post(request, board, post_id):
             "liked_ids": _liked_ids(request, [post]),
         }
     )
-    return TemplateResponse(request, "board/post_detail.html", context, status=200)
+    return TemplateResponse(request, "board/post_detail.html", context, status=status)
 
 
 def post_attachment(request, board, post_id):

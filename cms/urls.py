@@ -15,6 +15,12 @@ urlpatterns = [
     path("search/", home_views.search, name="search"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document URLs, with our wrapper (a sandboxing CSP) in front of its serve view; same URL name.
+    path(
+        "documents/<int:document_id>/<str:document_filename>",
+        home_views.serve_document,
+        name="wagtaildocs_serve",
+    ),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

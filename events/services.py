@@ -110,7 +110,13 @@ def register_for_event(event, data, now=None):
                 status=Status.CONFIRMED if confirmed < locked.capacity else Status.WAITING,
             )
             _enqueue_email(registration.pk, registration.status)
-    except IntegrityError as error:  # the unique constraint: a second request with the same email won the race
+    except IntegrityError as error:
+        # The unique constraint: a second request with the same email won the race. Any other integrity
+        # failure is a real error, not a duplicate, and must not be reported to the teacher as one.
+        if not EventRegistration.objects.filter(
+            event_id=event.pk, email__iexact=email, status__in=EventRegistration.ACTIVE, anonymised=False
+        ).exists():
+            raise
         raise AlreadyRegistered() from error
     return registration
 

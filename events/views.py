@@ -1,12 +1,15 @@
 """Thin public views behind EventPage's routes: sign up, see what happens next, cancel with a signed link."""
 
+import logging
+
+from django.db import DatabaseError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 
-from home.public_input import RateLimit, client_ip, is_honeypot_filled
+from home.public_input import SAVE_FAILED_MESSAGE, RateLimit, client_ip, is_honeypot_filled
 
 from .forms import RegistrationForm
 from .models import EventRegistration
@@ -20,6 +23,8 @@ from .services import (
     registration_from_done_token,
     waiting_position,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @csrf_protect
@@ -51,6 +56,10 @@ def register(request, event):
             "email; it has a link to cancel if you need to.",
         )
         return event.render_form(request, form, status=409)
+    except DatabaseError:
+        logger.exception("Event sign-up not saved")
+        form.add_error(None, SAVE_FAILED_MESSAGE)
+        return event.render_form(request, form, status=503)
     return redirect(event.url + event.reverse_subpage("registered", kwargs={"token": make_done_token(registration)}))
 
 
@@ -80,6 +89,11 @@ def cancel(request, event, token):
     elif event.start <= timezone.now():
         context["state"] = "started"
     elif request.method == "POST":
-        cancel_registration(registration)
+        try:
+            cancel_registration(registration)
+        except DatabaseError:
+            logger.exception("Event cancellation not saved")
+            context["state"] = "failed"
+            return TemplateResponse(request, "events/cancel.html", context, status=503)
         context["state"] = "done"
     return TemplateResponse(request, "events/cancel.html", context)

@@ -4,8 +4,10 @@
 feature apps add their own page types beneath the home page.
 """
 
+import logging
+
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.template.response import TemplateResponse
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
@@ -18,7 +20,16 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock, FooterLinkBlock, ProcessCardBlock
-from .public_input import HONEYPOT_FIELD_NAME, RateLimit, add_honeypot, client_ip, is_honeypot_filled
+from .public_input import (
+    HONEYPOT_FIELD_NAME,
+    SAVE_FAILED_MESSAGE,
+    RateLimit,
+    add_honeypot,
+    client_ip,
+    is_honeypot_filled,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class PageMetaMixin:
@@ -228,8 +239,13 @@ class FormPage(PageMetaMixin, FormMixin, Page):
                     "or telephone us.",
                 )
                 return self._render_form(request, form, status=429)
-            with transaction.atomic():
-                submission = self.process_form_submission(form)
+            try:
+                with transaction.atomic():
+                    submission = self.process_form_submission(form)
+            except DatabaseError:
+                logger.exception("Enquiry not saved")
+                form.add_error(None, SAVE_FAILED_MESSAGE)
+                return self._render_form(request, form, status=503)
             return self.render_landing_page(request, submission)
         return self._render_form(request, form, status=200)
 

@@ -13,6 +13,13 @@ from django.core.cache import cache
 
 HONEYPOT_FIELD_NAME = "website_url"
 
+# Shown when the database refuses a write (outage, full disk, lock timeout): the transaction was rolled back,
+# so nothing was stored, and the visitor keeps what they typed.
+SAVE_FAILED_MESSAGE = (
+    "Sorry, we could not save this just now, so nothing was stored or sent. Please try again in a few minutes: "
+    "what you wrote is still in the form below (choose any image or attachment again)."
+)
+
 
 class HoneypotField(forms.CharField):
     """A field people never see or fill in; bots that fill every input give themselves away."""

@@ -5,21 +5,45 @@ import re
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.static import serve as static_serve
+from wagtail.documents.views.serve import serve as wagtail_serve_document
 from wagtail.models import Page
+
+# What Pillow can write and browsers show as pictures. Anything else in the media folder (an SVG or HTML file
+# an editor managed to upload, say) is never served from our origin.
+RASTER_IMAGE_EXTENSIONS = {"avif", "gif", "jpeg", "jpg", "png", "webp"}
+# Served documents: nothing in them may run or load anything, even when a browser is told to display one.
+DOCUMENT_CSP = "default-src 'none'; sandbox"
 
 
 @require_GET
 def serve_image_file(request, path):
     """Serve an uploaded image or rendition with headers that stop browsers running it as anything else."""
+    if path.rsplit(".", 1)[-1].lower() not in RASTER_IMAGE_EXTENSIONS:
+        raise Http404("Not an image")
     response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def serve_document(request, document_id, document_filename):
+    """Wagtail's document view (privacy checks, downloads), plus a sandboxing CSP on the file itself.
+
+    Wagtail already sets `X-Content-Type-Options: nosniff` and `Content-Security-Policy: default-src 'none'`;
+    `sandbox` adds a unique origin with scripts, forms and plugins off, so even an HTML or SVG document opened
+    in a browser cannot reach the site's cookies. Pages Wagtail shows instead of the file (the password form
+    of a private collection, a login redirect) keep the site-wide headers.
+    """
+    response = wagtail_serve_document(request, document_id, document_filename)
+    if response.has_header("Content-Disposition") or response.status_code == 304:
+        response["Content-Security-Policy"] = DOCUMENT_CSP
+        response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

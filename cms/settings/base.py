@@ -295,3 +295,9 @@ if env("FRONTEND_CACHE_PURGE_URL"):
     }
 if WAGTAILFRONTENDCACHE:
     INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+
+# --- Public input: documents and uploads (issue 6) ---
+# Every document is downloaded, never displayed by the browser from our origin (Wagtail's default shows PDFs
+# inline). home.views.serve_document adds `Content-Security-Policy: default-src 'none'; sandbox` to each file.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
