@@ -46,3 +46,14 @@ format: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# --- Backups (issue 6) ---
+# `make backup` writes backups/<timestamp>/ (database dump + media + manifest); DATABASE_URL picks the database.
+# `make restore BACKUP=backups/<timestamp>` overwrites the database and media with it, then verifies them.
+.PHONY: backup restore
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/<folder>"; exit 2; }
+	$(BIN)/python manage.py restore "$(BACKUP)" --yes
