@@ -12,6 +12,7 @@ import json
 import os
 import re
 import time
+import urllib.request
 import uuid
 from collections import Counter, deque
 from html import unescape
@@ -44,11 +45,6 @@ class SiteUser(HttpUser):
         self.address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
         self.client.headers.update({"X-Forwarded-For": self.address, "X-Forwarded-Proto": "https"})
         self.cookies = {}
-        if not _sitemap_paths:
-            response = self.client.get("/sitemap.xml", name="/sitemap.xml")
-            _sitemap_paths.extend(
-                urlsplit(unescape(loc)).path for loc in re.findall(r"<loc>([^<]+)</loc>", response.text)
-            )
 
     def get(self, path, name=None):
         """GET, keeping the (Secure) cookies by hand: we talk plain HTTP to gunicorn behind a pretend proxy."""
@@ -118,14 +114,6 @@ class Poster(SiteUser):
     def on_start(self):
         super().on_start()
         self.recent = {"board": deque(), "signup": deque()}
-        if not _open_event_paths:
-            listing = self.get("/events/")
-            paths = sorted(
-                set(re.findall(r'href="(/events/[\w-]+/)"', listing.text)) - {"/events/webinars/", "/events/feed/"}
-            )
-            for path in paths:
-                if 'action="' + path + 'register/"' in self.get(path, name="/events/[event]/").text:
-                    _open_event_paths.append(path)
 
     def may(self, kind):
         now = time.monotonic()
@@ -183,6 +171,27 @@ class Poster(SiteUser):
                 response.success()
             else:
                 response.failure(f"sign-up not accepted: {response.status_code}")
+
+
+def fetch(host, path):
+    request = urllib.request.Request(  # noqa: S310 - the loopback server under test
+        host + path, headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.255.255.254"}
+    )
+    with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+        return response.read().decode()
+
+
+@events.test_start.add_listener
+def discover_pages_and_open_events(environment, **kwargs):
+    """Once, before anyone starts: the pages to browse (from the sitemap) and the events open for sign-up."""
+    locations = re.findall(r"<loc>([^<]+)</loc>", fetch(environment.host, "/sitemap.xml"))
+    _sitemap_paths[:] = [urlsplit(unescape(location)).path for location in locations]
+    links = set(re.findall(r'href="(/events/[\w-]+/)"', fetch(environment.host, "/events/")))
+    for path in sorted(links - {"/events/webinars/", "/events/feed/"}):
+        if f'action="{path}register/"' in fetch(environment.host, path):
+            _open_event_paths.append(path)
+    if not _sitemap_paths or not _open_event_paths:
+        raise RuntimeError("The demo site has no pages or no event open for sign-up: load the demo first.")
 
 
 @events.quitting.add_listener
