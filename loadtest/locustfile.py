@@ -142,7 +142,7 @@ class Poster(SiteUser):
             "email": f"poster-{uuid.uuid4().hex[:10]}@school.example.org",
             "website_url": "",
         }
-        with self.post("/board/post/", data, "POST /board/post/", "/board/post/") as response:
+        with self.post("/board/post/", data, "/board/post/", "/board/post/") as response:
             if response.status_code == 302 and "/posts/" in response.headers.get("Location", ""):
                 accepted["board_posts"] += 1
                 response.success()
@@ -165,7 +165,7 @@ class Poster(SiteUser):
             "consent": "on",
             "website_url": "",
         }
-        with self.post(path + "register/", data, "POST /events/[event]/register/", path) as response:
+        with self.post(path + "register/", data, "/events/[event]/register/", path) as response:
             if response.status_code == 302 and "/registered/" in response.headers.get("Location", ""):
                 accepted["registrations"] += 1
                 response.success()
