@@ -49,7 +49,18 @@ def open_future_event():
 
 
 @pytest.fixture
-def teacher_everywhere(demo_site, editor, client):
+def demo_with_events_and_board(demo_home):
+    """The demo's home pages, events and board (the library holds no personal data and is slow to load)."""
+    from board import demo as board_demo
+    from events import demo as events_demo
+
+    events_demo.load(demo_home, io.StringIO())
+    board_demo.load(demo_home, io.StringIO())
+    return demo_home
+
+
+@pytest.fixture
+def teacher_everywhere(demo_with_events_and_board, editor, client):
     """The same teacher as an enquirer, a board poster (public and pending), a registrant, and an account."""
     board = BoardPage.objects.get()
     public = post_to_board(board, EMAIL, "Welcome cards")
