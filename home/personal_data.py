@@ -1,9 +1,10 @@
-"""Personal data the base app holds: enquiry form submissions, user accounts, audit-log labels, sessions."""
+"""Personal data the base app holds: enquiry form submissions, user accounts, the audit log, sessions."""
 
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.db.models import Q
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, PageLogEntry
@@ -26,10 +27,12 @@ def _matching_users(email):
 
 
 def _log_entries(email):
+    """Audit-log entries whose label (an object's name at the time) or data (e.g. a report's reason) holds it."""
     return [
         entry
         for model in (ModelLogEntry, PageLogEntry)
-        for entry in model.objects.filter(label__icontains=email).order_by("pk")
+        for entry in model.objects.filter(Q(label__icontains=email) | Q(data__icontains=email)).order_by("pk")
+        if email in entry.label.lower() or mentions(entry.data, email)
     ]
 
 
@@ -58,8 +61,8 @@ def export(email):
             }
             for user in _matching_users(email)
         ],
-        "audit_log_labels": [
-            {"action": entry.action, "timestamp": entry.timestamp, "label": entry.label}
+        "audit_log_entries": [
+            {"action": entry.action, "timestamp": entry.timestamp, "label": entry.label, "data": entry.data}
             for entry in _log_entries(email)
         ],
     }
@@ -67,7 +70,7 @@ def export(email):
 
 def erase(email):
     """Enquiries are deleted (they are wholly the sender's); accounts are deactivated and blanked, not
-    deleted, because pages, revisions and the audit log point at them; log labels are redacted."""
+    deleted, because pages, revisions and the audit log point at them; audit-log entries are redacted."""
     submissions = _matching_submissions(email)
     FormSubmission.objects.filter(pk__in=[s.pk for s in submissions]).delete()
     users = list(_matching_users(email))
@@ -81,8 +84,19 @@ def erase(email):
     entries = _log_entries(email)
     for entry in entries:
         entry.label = redact(entry.label, email)
-        entry.save(update_fields=["label"])
-    return {"enquiries deleted": len(submissions), "accounts blanked": len(users), "log labels redacted": len(entries)}
+        entry.data = redact_json(entry.data, email)
+        entry.save(update_fields=["label", "data"])
+    return {"enquiries deleted": len(submissions), "accounts blanked": len(users), "log entries redacted": len(entries)}
+
+
+def redact_json(value, email):
+    if isinstance(value, str):
+        return redact(value, email)
+    if isinstance(value, dict):
+        return {key: redact_json(item, email) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact_json(item, email) for item in value]
+    return value
 
 
 def _old_enquiries(days, now, dry_run):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.contrib.forms.models import FormSubmission
 
 from board.models import BoardPage, BoardPost
-from board.services import approve, submit_post
+from board.services import approve, report, submit_post
 from events.models import EventPage, EventRegistration
 from events.services import register_for_event
 from home.models import FormPage
@@ -68,6 +68,7 @@ def teacher_everywhere(demo_with_events_and_board, editor, client):
     pending = post_to_board(board, EMAIL.lower(), "Our refugee week assembly")
     assert pending.status == BoardPost.Status.PENDING  # the demo board holds posts for approval
     other = post_to_board(board, "someone.else@example.org", "Not hers", message=f"Ask {EMAIL.upper()} for slides")
+    report(other, f"This gives out {EMAIL}'s address without asking")  # copied into the audit log's data too
     event = open_future_event()
     event.capacity = 1
     event.save_revision().publish()

@@ -8,7 +8,7 @@ from django.core.management import CommandError
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import ModelLogEntry
 
-from board.models import BoardPost
+from board.models import BoardPost, BoardReport
 from events.models import EventRegistration
 from tests.privacy.conftest import EMAIL, run_command
 
@@ -32,6 +32,9 @@ def test_export_finds_everything_held_about_the_address_in_any_case(teacher_ever
     assert enquiry["data"]["your_message"] == "How do we start?"
     [account] = data["home"]["user_accounts"]
     assert account["username"] == "amira"
+    [reported] = data["board"]["reports_mentioning_the_address"]
+    assert reported["reason"].startswith("This gives out")
+    assert any(entry["action"] == "board.report" for entry in data["home"]["audit_log_entries"])
 
 
 def test_export_to_standard_output_is_json(teacher_everywhere):
@@ -89,6 +92,8 @@ def test_erase_removes_or_anonymises_everything_and_keeps_public_content(teacher
     # The erasure is in the audit log, which does not keep the address itself.
     assert ModelLogEntry.objects.filter(action="privacy.erase").count() >= 3
     assert not ModelLogEntry.objects.filter(label__icontains=EMAIL).exists()
+    assert not [entry.data for entry in ModelLogEntry.objects.all() if EMAIL.lower() in json.dumps(entry.data).lower()]
+    assert BoardReport.objects.get().reason == "This gives out [email removed]'s address without asking"
     assert "privacy.erase" in output
 
     # Running it again finds nothing more to do.
