@@ -53,3 +53,26 @@ clean:
 .PHONY: image-test
 image-test:
 	$(PYTHON) tests/deployment/image_test.py
+
+# --- Backups (issue 6) ---
+# `make backup` writes backups/<timestamp>/ (database dump + media + manifest); DATABASE_URL picks the database.
+# `make restore BACKUP=backups/<timestamp>` overwrites the database and media with it, then verifies them.
+.PHONY: backup restore
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/<folder>"; exit 2; }
+	$(BIN)/python manage.py restore "$(BACKUP)" --yes
+
+# --- Load test (issue 6) ---
+# 50 visitors + 10 posters against gunicorn (production settings) on a scratch PostgreSQL database + Redis.
+# Fails on any error or lost write; figures go to loadtest/report.md. Shorten with LOADTEST_DURATION=30s.
+LOADTEST_DURATION ?= 2m
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/loadtest
+LOADTEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+LOADTEST_PORTS ?= 8300-8399
+.PHONY: loadtest
+loadtest: install
+	LOADTEST_DURATION=$(LOADTEST_DURATION) LOADTEST_DATABASE_URL=$(LOADTEST_DATABASE_URL) \
+	LOADTEST_REDIS_URL=$(LOADTEST_REDIS_URL) LOADTEST_PORTS=$(LOADTEST_PORTS) $(BIN)/python loadtest/run.py

@@ -301,3 +301,12 @@ if WAGTAILFRONTENDCACHE:
 # inline). home.views.serve_document adds `Content-Security-Policy: default-src 'none'; sandbox` to each file.
 WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+
+# --- Personal data retention (issue 6, privacy) ---
+# How long personal details are kept; `manage.py apply_retention` (run daily) enforces them.
+# See docs/privacy.md for what each one covers and why.
+EVENT_REGISTRATION_RETENTION_DAYS = int(env("EVENT_REGISTRATION_RETENTION_DAYS", "180"))  # after the event ends
+BOARD_EMAIL_RETENTION_DAYS = int(env("BOARD_EMAIL_RETENTION_DAYS", "90"))  # after the post was made
+ENQUIRY_RETENTION_DAYS = int(env("ENQUIRY_RETENTION_DAYS", "365"))  # after the enquiry was sent
+# Where `make backup` writes (gitignored, dockerignored).
+BACKUP_DIR = Path(env("BACKUP_DIR", BASE_DIR / "backups"))
