@@ -8,6 +8,7 @@ case "$1" in
     release)
         python manage.py migrate --noinput
         python manage.py update_index
+        python manage.py ensure_admin_groups
         ;;
     *)
         exec "$@"
