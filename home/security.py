@@ -6,12 +6,11 @@ page previews it renders) uses inline scripts and styles of its own, so it gets 
 chosen by path; the public policy is never loosened for it.
 """
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-
-from csp.middleware import CSPMiddleware
 
 
 def is_admin_path(path):
