@@ -18,7 +18,18 @@ def is_admin_path(path):
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, with `CSP_ADMIN_POLICY` instead of the public policy on admin paths."""
+    """django-csp's middleware, with `CSP_ADMIN_POLICY` instead of the public policy on admin paths.
+
+    Views that set a stricter policy of their own (Wagtail's document view, our image files) keep it, but
+    never without `frame-ancestors`, which their sandbox policies leave out: no public URL may be framed.
+    """
+
+    def process_response(self, request, response):
+        own_policy = response.get("Content-Security-Policy")
+        response = super().process_response(request, response)
+        if own_policy and "frame-ancestors" not in own_policy and not is_admin_path(request.path_info):
+            response["Content-Security-Policy"] = own_policy.rstrip("; ") + "; frame-ancestors 'none'"
+        return response
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
