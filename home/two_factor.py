@@ -50,6 +50,18 @@ class TokenForm(forms.Form):
     )
 
 
+WRONG_CODE = "That code is not right. Check the time on your phone and enter the newest code your app shows."
+TOO_MANY = "Too many wrong codes in a row: wait a few seconds, then enter the newest code."
+
+
+def _check(device, token):
+    """Whether the code is right; an error message for the form if not (django-otp slows repeated guesses)."""
+    allowed, _ = device.verify_is_allowed()
+    if allowed and device.verify_token(token):
+        return None
+    return WRONG_CODE if allowed else TOO_MANY
+
+
 def _unconfirmed_device(user):
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -62,12 +74,13 @@ def setup(request):
     device = _unconfirmed_device(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        error = _check(device, form.cleaned_data["token"])
+        if error is None:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             return redirect("wagtailadmin_home")
-        form.add_error("token", "That code is not right. Check the time on your phone and enter the newest code.")
+        form.add_error("token", error)
     context = {
         "form": form,
         "config_url": device.config_url,
@@ -82,9 +95,11 @@ def verify(request):
         return redirect("home_two_factor_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        error = WRONG_CODE
         for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
-            if device.verify_token(form.cleaned_data["token"]):
+            error = _check(device, form.cleaned_data["token"])
+            if error is None:
                 otp_login(request, device)
                 return redirect("wagtailadmin_home")
-        form.add_error("token", "That code is not right. Enter the newest code your authenticator app shows.")
+        form.add_error("token", error)
     return TemplateResponse(request, "wagtailadmin/two_factor/verify.html", {"form": form})

@@ -305,3 +305,5 @@ AXES_DISABLE_ACCESS_LOG = True
 WAGTAIL_ADMIN_REQUIRE_2FA = env_bool("WAGTAIL_ADMIN_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "Coventry Schools of Sanctuary"
 AXES_VERBOSE = False  # no banner on every manage.py command
+# Failed sign-ins and lockouts are logged at WARNING; every success at INFO would only be noise.
+LOGGING["loggers"]["axes"] = {"level": env("AXES_LOG_LEVEL", "WARNING")}
