@@ -8,6 +8,10 @@ Editors. `ensure_admin_groups` (run by the release step and by `load_demo_conten
   teachers' names and emails, and come with their own groups.
 - Moderators: the community board (posts, comments, blocked words) and nothing else; they cannot edit pages.
 - Event sign-ups: see, change and export event registrations.
+
+Wagtail's own first migration creates groups called "Editors" and "Moderators" that may edit, publish and
+upload everywhere; ensuring the groups replaces those page and collection permissions too, so a moderator
+here really cannot edit pages.
 """
 
 from django.apps import apps
@@ -55,17 +59,20 @@ def ensure_admin_groups():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set([_permission(dotted) for dotted in sorted(permissions)])
         result[name] = group
+    # Page and collection permissions: only Editors have any, and exactly these, on the roots.
+    GroupPagePermission.objects.filter(group__in=result.values()).delete()
+    GroupCollectionPermission.objects.filter(group__in=result.values()).delete()
     editors = result[EDITORS]
     root_page = Page.get_first_root_node()
     if root_page is not None:
-        for codename in EDITOR_PAGE_PERMISSIONS:
-            GroupPagePermission.objects.get_or_create(
-                group=editors, page=root_page, permission=_permission(f"wagtailcore.{codename}")
-            )
+        GroupPagePermission.objects.bulk_create(
+            GroupPagePermission(group=editors, page=root_page, permission=_permission(f"wagtailcore.{codename}"))
+            for codename in EDITOR_PAGE_PERMISSIONS
+        )
     root_collection = Collection.get_first_root_node()
     if root_collection is not None:
-        for dotted in EDITOR_COLLECTION_PERMISSIONS:
-            GroupCollectionPermission.objects.get_or_create(
-                group=editors, collection=root_collection, permission=_permission(dotted)
-            )
+        GroupCollectionPermission.objects.bulk_create(
+            GroupCollectionPermission(group=editors, collection=root_collection, permission=_permission(dotted))
+            for dotted in EDITOR_COLLECTION_PERMISSIONS
+        )
     return result
