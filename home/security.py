@@ -48,11 +48,12 @@ LOCKOUT_MESSAGE = (
 def admin_lockout_response(request, original_response=None, credentials=None):
     """The Wagtail sign-in page again, with a message that says why sign-in is refused (HTTP 429)."""
     from wagtail.admin.forms.auth import LoginForm
+    from wagtail.admin.views.account import password_reset_enabled
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     messages.error(request, LOCKOUT_MESSAGE.format(minutes=minutes))
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    context = {"form": LoginForm(request=request), "next": next_url, "show_password_reset": False}
+    context = {"form": LoginForm(request=request), "next": next_url, "show_password_reset": password_reset_enabled()}
     return render(request, "wagtailadmin/login.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
