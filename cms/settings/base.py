@@ -277,7 +277,7 @@ CSP_ADMIN_POLICY = {
     "default-src": [SELF],
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],
-    "img-src": [SELF, "data:", "blob:", "https:"],
+    "img-src": [SELF, "data:", "blob:"],
     "font-src": [SELF, "data:"],
     "connect-src": [SELF],
     "media-src": [SELF],
@@ -287,6 +287,9 @@ CSP_ADMIN_POLICY = {
     "form-action": [SELF],
     "frame-ancestors": [SELF],
 }
+
+# No Gravatar: staff email hashes are not sent to a third party, and the admin loads no outside images.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Brute force on admin sign-in (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
 # address, that pair is refused (even with the right password) for AXES_COOLOFF_TIME. The address is read
