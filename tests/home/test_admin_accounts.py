@@ -52,6 +52,10 @@ def test_lockout_is_per_username_and_address_so_the_real_admin_elsewhere_still_s
     colleague = Client(REMOTE_ADDR="198.51.100.20")
     assert sign_in(colleague, PASSWORD).status_code == 302
     assert is_signed_in(colleague)
+    # Another editor at the same school (same address) is not locked out either.
+    get_user_model().objects.create_superuser("second-editor", "second@coventry.example.org", PASSWORD)
+    same_school = Client(REMOTE_ADDR="203.0.113.7")
+    assert sign_in(same_school, PASSWORD, username="second-editor").status_code == 302
 
 
 def test_behind_the_proxy_a_forged_forwarded_address_does_not_escape_the_lockout(admin_user, settings):
