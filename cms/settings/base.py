@@ -251,7 +251,9 @@ MIDDLEWARE += [
     "home.two_factor.RequireAdminTwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# AxesBackend (not the standalone one) because it also has get_user(): Wagtail's test helpers log in with the
+# first backend. It only refuses locked-out sign-ins; ModelBackend does the signing in.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
 
 # Content-Security-Policy (django-csp 4). Public pages: no inline script or style at all; the nonce is there
 # for the day an inline script is really needed ({{ request.csp_nonce }}). Videos play from two providers only.

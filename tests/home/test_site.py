@@ -128,7 +128,7 @@ def test_image_renditions_are_served_with_safe_headers_originals_and_documents_a
     assert served.status_code == 200
     # Wagtail's document view: PDFs open in the browser, but locked down so nothing in them can run.
     assert served["Content-Disposition"].startswith(("inline", "attachment"))
-    assert served["Content-Security-Policy"] == "default-src 'none'"
+    assert served["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
     assert served["X-Content-Type-Options"] == "nosniff"
 
 
