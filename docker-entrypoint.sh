@@ -10,10 +10,8 @@ case "$1" in
         python manage.py migrate --noinput
         # Only does something if a database cache is configured; harmless otherwise.
         python manage.py createcachetable
-        # Editors' groups and permissions, when the project defines the command.
-        if python manage.py help setup_groups >/dev/null 2>&1; then
-            python manage.py setup_groups
-        fi
+        # Least-privilege admin groups (Editors, Moderators, Event sign-ups), reset to their definition.
+        python manage.py ensure_admin_groups
         python manage.py update_index
         ;;
     *)

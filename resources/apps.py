@@ -3,3 +3,16 @@ from django.apps import AppConfig
 
 class ResourcesConfig(AppConfig):
     name = "resources"
+    # The resource library's lists (types, languages) are editors' work (see home/admin_groups.py).
+    admin_group_permissions = {
+        "Editors": {
+            "resources.add_resourcetype",
+            "resources.change_resourcetype",
+            "resources.delete_resourcetype",
+            "resources.view_resourcetype",
+            "resources.add_language",
+            "resources.change_language",
+            "resources.delete_language",
+            "resources.view_language",
+        },
+    }

@@ -310,3 +310,81 @@ BOARD_EMAIL_RETENTION_DAYS = int(env("BOARD_EMAIL_RETENTION_DAYS", "90"))  # aft
 ENQUIRY_RETENTION_DAYS = int(env("ENQUIRY_RETENTION_DAYS", "365"))  # after the enquiry was sent
 # Where `make backup` writes (gitignored, dockerignored).
 BACKUP_DIR = Path(env("BACKUP_DIR", BASE_DIR / "backups"))
+
+# --- Security headers and admin accounts (issue 6) ---
+from datetime import timedelta  # noqa: E402 - kept inside this block so the block merges as one piece
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+INSTALLED_APPS += ["csp", "axes", "django_otp", "django_otp.plugins.otp_totp"]
+# OTPMiddleware (who has passed two-factor) needs the user; axes must come last (its docs say so).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE += [
+    "home.security.ContentSecurityPolicyMiddleware",
+    "home.two_factor.RequireAdminTwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+# AxesBackend (not the standalone one) because it also has get_user(): Wagtail's test helpers log in with the
+# first backend. It only refuses locked-out sign-ins; ModelBackend does the signing in.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# Content-Security-Policy (django-csp 4). Public pages: no inline script or style at all; the nonce is there
+# for the day an inline script is really needed ({{ request.csp_nonce }}). Videos play from two providers only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail admin (and the previews it frames) runs inline scripts and styles, so it gets its own policy.
+CSP_ADMIN_PATH_PREFIXES = ("/admin/", "/django-admin/")
+CSP_ADMIN_POLICY = {
+    "default-src": [SELF],
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "font-src": [SELF, "data:"],
+    "connect-src": [SELF],
+    "media-src": [SELF],
+    "frame-src": [SELF, "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [SELF],
+}
+
+# No Gravatar: staff email hashes are not sent to a third party, and the admin loads no outside images.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Brute force on admin sign-in (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
+# address, that pair is refused (even with the right password) for AXES_COOLOFF_TIME. The address is read
+# the way public forms read it (NUM_PROXIES), so a client cannot forge X-Forwarded-For to escape.
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "home.public_input.client_ip"
+AXES_LOCKOUT_CALLABLE = "home.security.admin_lockout_response"
+# Failed attempts are what lockout needs; a log of every successful sign-in would be personal data we do not use.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Two-factor (TOTP, django-otp) for the Wagtail admin. Off by default (development); set it on in production:
+# then an admin user who has not passed two-factor in this session is sent to set up or enter a code first.
+WAGTAIL_ADMIN_REQUIRE_2FA = env_bool("WAGTAIL_ADMIN_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Coventry Schools of Sanctuary"
+AXES_VERBOSE = False  # no banner on every manage.py command
+# Failed sign-ins and lockouts are logged at WARNING; every success at INFO would only be noise.
+LOGGING["loggers"]["axes"] = {"level": env("AXES_LOG_LEVEL", "WARNING")}

@@ -6,6 +6,7 @@ Safe to run again: it only adds what is missing, so editors' changes survive `ma
 from importlib import import_module
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from home import demo as home_demo
@@ -27,4 +28,5 @@ class Command(BaseCommand):
                     raise
                 continue
             module.load(home, self.stdout)
+        call_command("ensure_admin_groups", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))

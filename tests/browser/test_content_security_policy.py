@@ -1,0 +1,136 @@
+"""The Content-Security-Policy in a real browser: public pages break none of it, and the Wagtail admin still works.
+
+These pages are opened WITHOUT Playwright's CSP bypass (the other browser tests bypass it to inject axe-core),
+so Chromium enforces the headers exactly as a visitor's browser does. Violations are caught twice: the
+`securitypolicyviolation` event in the page, and Chromium's console errors.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from board.models import BoardPost
+from events.models import EventPage
+from resources.models import ResourcePage
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.__cspViolations.push(event.violatedDirective + " blocked " + (event.blockedURI || "inline"));
+});
+"""
+
+
+@pytest.fixture
+def enforcing_page(browser):
+    """A page whose browser enforces CSP, records every violation, and never leaves this machine."""
+    context = browser.new_context()
+    context.add_init_script(RECORD_VIOLATIONS)
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("http://localhost", "http://127.0.0.1"))
+            else route.abort()
+        ),
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.console_errors = []
+    page.on("console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None)
+    yield page
+    context.close()
+
+
+def violations(page):
+    recorded = page.evaluate("window.__cspViolations || []")
+    console = [text for text in page.console_errors if "Content Security Policy" in text]
+    return recorded + console
+
+
+def public_demo_paths():
+    resource = ResourcePage.objects.live().order_by("path").first()
+    event = EventPage.objects.live().order_by("path").first()
+    post = BoardPost.objects.approved().order_by("pk").first()
+    board_url = post.board.url
+    return [
+        "/",
+        "/about/",
+        "/contact/",
+        "/search/?q=sanctuary",
+        resource.get_parent().url,
+        resource.url,
+        event.get_parent().url,
+        event.get_parent().url + "webinars/",
+        event.url,
+        event.url + "register/",
+        board_url,
+        board_url + "post/",
+        post.get_absolute_url(),
+        "/no-such-page/",
+    ]
+
+
+def test_public_demo_pages_cause_no_csp_violations(site, enforcing_page):
+    page = enforcing_page
+    for path in public_demo_paths():
+        page.goto(site + path)
+        page.wait_for_load_state("networkidle")
+        # The site's script ran (it removes `no-js`), so 'self' scripts are allowed and nothing inline was needed.
+        assert "no-js" not in (page.get_attribute("html", "class") or ""), path
+        assert violations(page) == [], path
+    # Videos: the player frame is created on demand and must be allowed by frame-src.
+    resources_with_video = [r for r in ResourcePage.objects.live() if r.video_url]
+    if resources_with_video:
+        page.goto(site + resources_with_video[0].url)
+        page.locator("[data-video-play]").first.click()
+        expect(page.locator(".video__frame iframe")).to_have_count(1)
+        assert violations(page) == []
+
+
+def test_csp_blocks_an_injected_inline_script_on_public_pages(site, enforcing_page):
+    """The policy is really enforced: an inline script smuggled into a page does not run."""
+    page = enforcing_page
+    page.goto(site + "/about/")
+    page.evaluate(
+        """() => {
+        const script = document.createElement("script");
+        script.textContent = "window.__pwned = true";
+        document.body.appendChild(script);
+    }"""
+    )
+    assert page.evaluate("window.__pwned === true") is False
+    assert any("script-src" in violation for violation in violations(page))
+
+
+def test_an_editor_signs_in_edits_and_publishes_a_page_without_csp_violations(site, enforcing_page):
+    get_user_model().objects.create_superuser("chief", "chief@coventry.example.org", "a-long-admin-passphrase")
+    page = enforcing_page
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", "chief")
+    page.fill("#id_password", "a-long-admin-passphrase")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    assert violations(page) == []
+
+    from wagtail.models import Page
+
+    about = Page.objects.get(url_path__endswith="/about/")
+    page.goto(site + f"/admin/pages/{about.pk}/edit/")
+    page.wait_for_load_state("networkidle")
+    page.fill("#id_title", "About Coventry Schools of Sanctuary (edited)")
+    page.locator("footer [data-w-dropdown-target='toggle']").first.click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".messages")).to_contain_text("published")
+    assert violations(page) == []
+
+    about.refresh_from_db()
+    assert about.title == "About Coventry Schools of Sanctuary (edited)"
+    assert about.live and not about.has_unpublished_changes
+    page.goto(site + "/about/")
+    expect(page.locator("h1")).to_contain_text("(edited)")
+    assert violations(page) == []
