@@ -19,7 +19,8 @@ from tests.board.conftest import PDF, make_board, post_data, upload
 
 pytestmark = pytest.mark.django_db
 
-STRICT_CSP = "default-src 'none'; sandbox"
+# The file's own policy, plus the site-wide refusal to be framed (home.security adds frame-ancestors).
+STRICT_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 def make_document(name, content, title="A document"):

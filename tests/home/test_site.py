@@ -128,7 +128,7 @@ def test_image_renditions_are_served_with_safe_headers_originals_and_documents_a
     assert served.status_code == 200
     # Wagtail's document view behind home.views.serve_document: always a download, sandboxed so nothing can run.
     assert served["Content-Disposition"].startswith("attachment;")
-    assert served["Content-Security-Policy"].startswith("default-src 'none'; sandbox")
+    assert served["Content-Security-Policy"] == "default-src 'none'; sandbox; frame-ancestors 'none'"
     assert served["X-Content-Type-Options"] == "nosniff"
 
 
