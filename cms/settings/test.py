@@ -18,3 +18,5 @@ CACHES["default"]["KEY_PREFIX"] = "sanctuary-test"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]
+# Page cache (issue 7): off so other tests see fresh renders; tests/perf turns it on where it is the point.
+PAGE_CACHE_ENABLED = False
