@@ -50,7 +50,7 @@ clean:
 # --- Performance (issue 7) ---
 # `make bench`: production-settings gunicorn on a large scratch data set, wrk against every public page
 # type, cached and uncached; writes bench/results.json and bench/RESULTS.md. Not for CI (it takes minutes).
-BENCH_DURATION ?= 10
+BENCH_DURATION ?= 8
 .PHONY: bench lighthouse
 bench: install
 	BENCH_DURATION=$(BENCH_DURATION) $(BIN)/python bench/run_bench.py

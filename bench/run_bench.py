@@ -5,7 +5,7 @@ Environment:
   DATABASE_URL     default sqlite:///bench/data/bench.sqlite3 (never db.sqlite3). A PostgreSQL URL names a
                    scratch database; it is created when missing (it is NOT emptied: use a dedicated name).
   REDIS_URL        optional; the cache the site uses (the bench keys get their own prefix).
-  BENCH_DURATION   seconds of wrk per page and run (default 10); BENCH_CONNECTIONS (4), BENCH_THREADS (2)
+  BENCH_DURATION   seconds of wrk per page and run (default 8 with make bench); BENCH_CONNECTIONS (4), BENCH_THREADS (2)
   BENCH_PORT       port for gunicorn (default: the first free port in 8400-8499)
 
 Writes bench/results.json and bench/RESULTS.md; stops everything it started, also on Ctrl+C or failure.
@@ -220,14 +220,14 @@ def machine_info():
 def database_version():
     code = "from django.db import connection; connection.ensure_connection(); print(connection.display_name, connection.Database.sqlite_version if connection.vendor == 'sqlite' else connection.pg_version)"  # noqa: E501
     return subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=site_env(), capture_output=True, text=True
+        [PYTHON, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT, env=site_env(), capture_output=True, text=True
     ).stdout.strip()
 
 
 def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `apt-get install wrk` (Debian package), then run `make bench` again.")
-    duration = int(os.environ.get("BENCH_DURATION", "10"))
+    duration = int(os.environ.get("BENCH_DURATION", "8"))
     connections = int(os.environ.get("BENCH_CONNECTIONS", "4"))
     threads = int(os.environ.get("BENCH_THREADS", "2"))
     port = int(os.environ.get("BENCH_PORT") or free_port())

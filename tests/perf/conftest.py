@@ -21,3 +21,4 @@ def editor_client(db):
 
 # The events app's fixtures, for the tests of what a registration changes.
 from tests.events.conftest import events_index, make_event  # noqa: E402, F401
+from tests.resources.conftest import library  # noqa: E402, F401
