@@ -54,3 +54,7 @@ BENCH_DURATION ?= 8
 .PHONY: bench lighthouse
 bench: install
 	BENCH_DURATION=$(BENCH_DURATION) $(BIN)/python bench/run_bench.py
+# `make lighthouse`: Lighthouse 12.2.3 (mobile) with Debian Chromium on home, library, an event page and the
+# board; reports in bench/lighthouse/. Installs lighthouse into bench/node_modules (gitignored) on first use.
+lighthouse: install
+	$(BIN)/python bench/lighthouse.py
