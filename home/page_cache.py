@@ -16,6 +16,7 @@ queries, so bursts of visitors (a mail-out, an assembly) stay cheap. What makes 
 """
 
 import hashlib
+import logging
 import uuid
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 
+logger = logging.getLogger(__name__)
 GENERATION_KEY = "page-cache:generation"
 # Paths that are never served from (or stored in) the page cache.
 NEVER_CACHED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/media/", "/healthz", "/static/")
@@ -45,7 +47,11 @@ def current_generation():
 
 
 def _replace_generation():
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:
+        # Never fail an editor's save over the cache; pages stored before expire after PAGE_CACHE_SECONDS.
+        logger.error("Page cache unavailable; could not invalidate it", exc_info=True)
 
 
 def invalidate():
@@ -104,9 +110,13 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not is_enabled() or not _request_is_cacheable(request):
             return self.get_response(request)
-        generation = current_generation()
-        key = _cache_key(request, generation)
-        stored = cache.get(key)
+        try:
+            key = _cache_key(request, current_generation())
+            stored = cache.get(key)
+        except Exception:
+            # The cache server is unreachable: render the page rather than fail the visitor.
+            logger.warning("Page cache unavailable; rendering %s uncached", request.path, exc_info=True)
+            return self.get_response(request)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -117,7 +127,10 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if _response_is_cacheable(request, response):
             headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_STORED_HEADERS]
-            cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+            try:
+                cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("Page cache unavailable; %s not stored", request.path, exc_info=True)
             response["X-Page-Cache"] = "miss"
         else:
             response["X-Page-Cache"] = "bypass"

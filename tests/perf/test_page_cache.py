@@ -224,3 +224,21 @@ def test_cache_off_by_setting_renders_every_time(demo_home, settings):
 def test_healthz_and_admin_are_never_cached(demo_home):
     assert "X-Page-Cache" not in anonymous_get("/healthz")
     assert "X-Page-Cache" not in anonymous_get("/admin/login/")
+
+
+def test_page_cache_fails_open_when_the_cache_server_is_down(demo_home, settings):
+    """A Redis outage must not fail an editor's publish nor a response the page cache fronts.
+
+    (Wagtail itself keeps the site's root paths in the cache, so page URLs need Redis anyway; robots.txt
+    goes through the page cache without touching Wagtail's.)
+    """
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    about = ContentPage.objects.get(slug="about")
+    about.title = "Published while the cache is down"
+    about.save_revision().publish()
+    assert ContentPage.objects.get(pk=about.pk).title == "Published while the cache is down"
+    response = anonymous_get("/robots.txt")
+    assert response.status_code == 200
+    assert "Disallow: /admin/" in text(response)
