@@ -351,6 +351,8 @@ BENCH_SECRET_KEY = secrets.token_urlsafe(64)
 if __name__ == "__main__":
     # Ctrl+C or a kill: unwind through the `with Server` blocks, which stop gunicorn.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Also when started from a script or in the background, where the shell hands down SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         main()
     except KeyboardInterrupt:
