@@ -77,3 +77,15 @@ LOADTEST_PORTS ?= 8300-8399
 loadtest: install
 	LOADTEST_DURATION=$(LOADTEST_DURATION) LOADTEST_DATABASE_URL=$(LOADTEST_DATABASE_URL) \
 	LOADTEST_REDIS_URL=$(LOADTEST_REDIS_URL) LOADTEST_PORTS=$(LOADTEST_PORTS) $(BIN)/python loadtest/run.py
+
+# --- Performance (issue 7) ---
+# `make bench`: production-settings gunicorn on a large scratch data set, wrk against every public page
+# type, cached and uncached; writes bench/results.json and bench/RESULTS.md. Not for CI (it takes minutes).
+BENCH_DURATION ?= 8
+.PHONY: bench lighthouse
+bench: install
+	BENCH_DURATION=$(BENCH_DURATION) $(BIN)/python bench/run_bench.py
+# `make lighthouse`: Lighthouse 12.2.3 (mobile) with Debian Chromium on home, library, an event page and the
+# board; reports in bench/lighthouse/. Installs lighthouse into bench/node_modules (gitignored) on first use.
+lighthouse: install
+	$(BIN)/python bench/lighthouse.py

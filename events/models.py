@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -54,6 +55,19 @@ def _paginate(queryset, per_page, raw_page):
         return paginator.page(paginator.num_pages)
 
 
+def confirmed_count_subquery():
+    """Confirmed places per event as a correlated subquery: it reads the (event, status) index, where a
+    join + GROUP BY over every page column took half a second with 20,000 registrations on SQLite."""
+    confirmed = (
+        EventRegistration.objects.filter(event=OuterRef("pk"), status=EventRegistration.Status.CONFIRMED)
+        .order_by()
+        .values("event")
+        .annotate(places=Count("pk"))
+        .values("places")
+    )
+    return Coalesce(Subquery(confirmed), 0)
+
+
 class EventIndexPage(RoutablePageMixin, PageMetaMixin, Page):
     """The events section: upcoming and past events, the webinar archive and the calendar feed."""
 
@@ -91,11 +105,7 @@ class EventIndexPage(RoutablePageMixin, PageMetaMixin, Page):
             .public()
             .descendant_of(self)
             .select_related("image")
-            .annotate(
-                confirmed_count=Count(
-                    "registrations", filter=Q(registrations__status=EventRegistration.Status.CONFIRMED)
-                )
-            )
+            .annotate(confirmed_count=confirmed_count_subquery())
         )
 
     @path("")

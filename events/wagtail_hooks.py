@@ -13,7 +13,7 @@ from wagtail_modeladmin.views import IndexView
 from home.templatetags.site_tags import render_slot
 
 from . import admin_views
-from .models import EventIndexPage, EventPage, EventRegistration
+from .models import EventIndexPage, EventPage, EventRegistration, confirmed_count_subquery
 from .services import fill_free_places
 
 HOME_SLOT_EVENTS = 3
@@ -147,9 +147,7 @@ def upcoming_events_slot(context):
         .public()
         .filter(end__gte=now)
         .select_related("image")
-        .annotate(
-            confirmed_count=Count("registrations", filter=Q(registrations__status=EventRegistration.Status.CONFIRMED))
-        )
+        .annotate(confirmed_count=confirmed_count_subquery())
         .order_by("start", "pk")[:HOME_SLOT_EVENTS]
     )
     # The events themselves are filtered for privacy; the index link needs no second privacy lookup.

@@ -17,6 +17,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.http import urlencode
 from taggit.models import Tag
 from wagtail.images import get_image_model
+from wagtail.images.models import Filter
 
 from home.views import search_terms
 
@@ -26,7 +27,11 @@ MAX_VALUES_PER_FACET = 20
 MAX_VALUE_LENGTH = 100
 MAX_SEARCH_RESULTS = 2000
 TAG_OPTIONS_SHOWN = 25
-CARD_THUMBNAIL_SPEC = "fill-480x300"
+# Card thumbnails: a srcset of two sizes in WebP with a JPEG fallback. Must match the `{% picture %}` in
+# templates/resources/includes/resource_card.html exactly, so the page of cards prefetches every rendition
+# and a card costs no query of its own.
+CARD_PICTURE_SPEC = "format-{webp,jpeg} fill-{240x150,480x300}"
+CARD_THUMBNAIL_SPECS = tuple(Filter.expand_spec(CARD_PICTURE_SPEC))
 SORTS = {"newest": ("Newest first", ("-publication_date", "-pk")), "title": ("Title A–Z", ("title", "pk"))}
 DEFAULT_SORT = "newest"
 
@@ -209,7 +214,7 @@ def card_queryset(queryset):
     return queryset.select_related("resource_type").prefetch_related(
         "processes",
         Prefetch("tagged_items", queryset=TaggedResource.objects.select_related("tag").order_by("tag__name")),
-        Prefetch("thumbnail", queryset=Image.objects.prefetch_renditions(CARD_THUMBNAIL_SPEC)),
+        Prefetch("thumbnail", queryset=Image.objects.prefetch_renditions(*CARD_THUMBNAIL_SPECS)),
     )
 
 

@@ -388,3 +388,16 @@ OTP_TOTP_ISSUER = "Coventry Schools of Sanctuary"
 AXES_VERBOSE = False  # no banner on every manage.py command
 # Failed sign-ins and lockouts are logged at WARNING; every success at INFO would only be noise.
 LOGGING["loggers"]["axes"] = {"level": env("AXES_LOG_LEVEL", "WARNING")}
+
+# --- Page cache for anonymous visitors (issue 7) ---
+# Whole pages for anonymous GETs, in the default cache (Redis when REDIS_URL is set, so every app
+# server shares it); any content change invalidates it. See home/page_cache.py for what is never cached.
+# On by default only with a shared cache: with per-process local memory, one worker's invalidation would not
+# reach the others' copies.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
+# Upper bound on staleness for what changes with time alone (an event moving from upcoming to past).
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "home.page_cache.AnonymousPageCacheMiddleware",
+)

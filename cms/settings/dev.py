@@ -1,8 +1,10 @@
 """Local development: `make run`. Never used in production."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, env_bool
 
 DEBUG = True
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Page cache (issue 7): off while developing so template edits show at once; PAGE_CACHE_ENABLED=true to try it.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", False)

@@ -23,3 +23,6 @@ ALLOWED_HOSTS = ["*"]
 # Renditions fall back to the default cache, which every test clears; a separate alias would keep rendition
 # rows from a rolled-back test alive for the next one.
 CACHES.pop("renditions", None)
+
+# Page cache (issue 7): off so other tests see fresh renders; tests/perf turns it on where it is the point.
+PAGE_CACHE_ENABLED = False

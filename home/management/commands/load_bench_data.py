@@ -1,0 +1,35 @@
+"""Fill a benchmark database at a realistic large scale (for `make bench`, never for production).
+
+The demo content first, then each app's `bench` module (like `demo`): 500 content pages, 1,000 resources,
+200 events with 20,000 registrations, 5 boards with 5,000 approved posts sharing a small pool of images.
+Safe to run again: each part is skipped when it is already there.
+"""
+
+import time
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from home.models import HomePage
+
+
+class Command(BaseCommand):
+    help = "Create the benchmark data set (idempotent). Use a scratch database, not the one you work in."
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        call_command("load_demo_content", stdout=self.stdout)
+        home = HomePage.objects.get()
+        for app_name in settings.LOCAL_APPS:
+            try:
+                module = import_module(f"{app_name}.bench")
+            except ModuleNotFoundError as error:
+                if error.name != f"{app_name}.bench":
+                    raise
+                continue
+            part_started = time.monotonic()
+            module.load(home, self.stdout)
+            self.stdout.write(f"  {app_name}: {time.monotonic() - part_started:.1f} s")
+        self.stdout.write(self.style.SUCCESS(f"Bench data is in place ({time.monotonic() - started:.1f} s)."))
