@@ -36,7 +36,7 @@ def load(home, stdout):
     if BoardPage.objects.filter(slug__startswith="bench-board-").exists():
         stdout.write("Bench boards are already in place.")
         return
-    rng = random.Random(3)  # noqa: S311 - reproducible bench text, not a secret
+    rng = random.Random(3)  # noqa: S311 - reproducible bench text, not a secret  # nosec B311
     images = image_pool()
     now = timezone.now()
     with transaction.atomic():

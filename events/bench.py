@@ -23,7 +23,7 @@ def load(home, stdout):
     if index is None or EventPage.objects.filter(slug__startswith="bench-event-").exists():
         stdout.write("Bench events are already in place (or there is no events section).")
         return
-    rng = random.Random(11)  # noqa: S311 - reproducible bench text, not a secret
+    rng = random.Random(11)  # noqa: S311 - reproducible bench text, not a secret  # nosec B311
     images = image_pool()
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     events = []

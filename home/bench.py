@@ -93,7 +93,7 @@ def load(home, stdout):
     if ContentPage.objects.filter(slug__startswith="bench-section-").exists():
         stdout.write("Bench content pages are already in place.")
         return
-    rng = random.Random(7)  # noqa: S311 - reproducible bench text, not a secret
+    rng = random.Random(7)  # noqa: S311 - reproducible bench text, not a secret  # nosec B311
     for section_number in range(1, SECTIONS + 1):
         with transaction.atomic():
             section = home.add_child(

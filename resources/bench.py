@@ -20,7 +20,7 @@ def load(home, stdout):
     if library is None or ResourcePage.objects.filter(slug__startswith="bench-resource-").exists():
         stdout.write("Bench resources are already in place (or there is no library).")
         return
-    rng = random.Random(5)  # noqa: S311 - reproducible bench text, not a secret
+    rng = random.Random(5)  # noqa: S311 - reproducible bench text, not a secret  # nosec B311
     images = image_pool()
     types = list(ResourceType.objects.all())
     processes = list(Process.objects.all())
