@@ -242,3 +242,15 @@ def test_page_cache_fails_open_when_the_cache_server_is_down(demo_home, settings
     response = anonymous_get("/robots.txt")
     assert response.status_code == 200
     assert "Disallow: /admin/" in text(response)
+
+
+def test_a_page_served_from_the_cache_keeps_the_security_headers(demo_home):
+    """A hit skips the inner middleware, so the stored response must carry the CSP and framing headers itself."""
+    about = ContentPage.objects.get(slug="about")
+    first = anonymous_get(about.url)
+    second = anonymous_get(about.url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert second[header] == first[header], header
+    assert "unsafe-inline" not in second["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in second["Content-Security-Policy"]
