@@ -256,7 +256,7 @@ if RENDITIONS_REDIS_URL:
 # storage when AWS_STORAGE_BUCKET_NAME is set. Objects are private and every URL is signed and short-lived:
 # documents are served through Wagtail's document view (WAGTAILDOCS_SERVE_METHOD = "serve_view"), which
 # checks collection privacy before it streams the file, so a private document is never public.
-# django-storages and boto3 are not installed by default (see docs/deployment.md, "S3-compatible storage").
+# django-storages[s3] and boto3 are installed (requirements.txt); tests/deployment/test_s3_storage.py proves it.
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {
