@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import DEFAULT_DB_ALIAS
 
 # Playwright's sync API runs an event loop in this thread; Django's guard against ORM calls from async
 # code would otherwise refuse the test's own database set-up.
@@ -71,6 +73,9 @@ def site(live_server, transactional_db):
     # If a flush left the tables empty, content-type ids cached by this process are stale (PostgreSQL does not
     # reuse ids), so start from the database's real rows.
     ContentType.objects.clear_cache()
+    # A flush by an earlier transactional test can also leave content types and permissions missing (the demo's
+    # admin groups need them): recreate them as `migrate` does.
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
     call_command("load_demo_content", stdout=io.StringIO())
     return live_server.url
 
