@@ -32,8 +32,9 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/); Ctrl+C stops it."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# PYTEST_ARGS passes options through, e.g. `make test PYTEST_ARGS="tests/events -x"`.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
