@@ -126,7 +126,7 @@ class Server:
                 if fetch(self.url("/healthz"))[0] == 200:
                     return self
             except OSError:
-                pass
+                pass  # not listening yet: poll again
             time.sleep(0.3)
         raise SystemExit("gunicorn did not answer /healthz within 60 s")
 

@@ -49,7 +49,7 @@ CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 
 class StepFailed(Exception):
-    pass
+    """A step of the image test failed; the message says which step and why."""
 
 
 def say(message):

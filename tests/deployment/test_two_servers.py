@@ -155,7 +155,7 @@ class Server:
                 if requests.get(self.url + "/healthz", timeout=10).status_code == 200:
                     return
             except (requests.ConnectionError, requests.Timeout):
-                pass
+                pass  # not listening yet: poll again
             time.sleep(0.3)
         raise AssertionError(f"server {self.name} never became healthy:\n{self.log.read_text()[-3000:]}")
 
