@@ -31,6 +31,7 @@ from home.models import IndexedWithChildRelationsMixin, PageMetaMixin
 from .dates import academic_year, format_event_dates, format_moment
 
 ARCHIVE_PER_PAGE = 24
+UPCOMING_PER_PAGE = 24
 PAST_PER_PAGE = 12
 SEARCH_MAX_LENGTH = 100
 
@@ -112,11 +113,17 @@ class EventIndexPage(RoutablePageMixin, PageMetaMixin, Page):
     def index_route(self, request):
         now = timezone.now()
         events = self.events()
-        upcoming = list(events.filter(end__gte=now).order_by("start", "pk"))
+        # Two lists, each paged on its own (`?upcoming=` and `?page=`), so a busy term's programme
+        # does not make one very long page on a phone.
+        upcoming_page = _paginate(
+            events.filter(end__gte=now).order_by("start", "pk"), UPCOMING_PER_PAGE, request.GET.get("upcoming")
+        )
         past_page = _paginate(
             events.filter(end__lt=now).order_by("-start", "-pk"), PAST_PER_PAGE, request.GET.get("page")
         )
-        return self.render(request, context_overrides={"upcoming": upcoming, "past_page": past_page, "now": now})
+        return self.render(
+            request, context_overrides={"upcoming_page": upcoming_page, "past_page": past_page, "now": now}
+        )
 
     @path("webinars/", name="webinars")
     def webinars_route(self, request):

@@ -31,6 +31,14 @@ def main_menu_pages(context):
     return items
 
 
+@register.simple_tag(takes_context=True)
+def page_link(context, param, number):
+    """This page's query string with `param` (default "page") set to `number`; filters and searches stay."""
+    query = context["request"].GET.copy()
+    query[param or "page"] = number
+    return f"?{query.urlencode()}"
+
+
 @register.simple_tag
 def breadcrumb_pages(page):
     """Ancestors of `page` from the home page down, without the tree's invisible root."""

@@ -164,6 +164,27 @@ def test_index_lists_upcoming_soonest_first_and_past_newest_first(client, make_e
     assert "2 places left" in upcoming_part
 
 
+def test_index_pages_upcoming_and_past_events_separately(client, make_event):
+    """A busy term: 24 upcoming events a page, each list with its own labelled pagination."""
+    from events.models import UPCOMING_PER_PAGE
+
+    now = timezone.now()
+    already = EventPage.objects.filter(end__gte=now).count()
+    for day in range(UPCOMING_PER_PAGE + 2 - already):
+        make_event(title=f"Busy term {day:02}", start=now + timedelta(days=40 + day))
+    first = client.get("/events/?page=1").content.decode()
+    upcoming_part = first.split('id="past-heading"')[0]
+    assert upcoming_part.count('class="card event-card"') == UPCOMING_PER_PAGE
+    assert 'aria-label="Upcoming events pages"' in upcoming_part and "Page 1 of 2" in upcoming_part
+    assert 'href="?page=1&amp;upcoming=2"' in upcoming_part
+    second = client.get("/events/?page=1&upcoming=2").content.decode()
+    upcoming_part, past_part = second.split('id="past-heading"')
+    assert upcoming_part.count('class="card event-card"') == 2
+    assert "Busy term" in upcoming_part and "Page 2 of 2" in upcoming_part
+    assert "Schools of Sanctuary Launch 2023/24" in past_part  # the past list stays on its own page 1
+    assert client.get("/events/?upcoming=not-a-number").status_code == 200
+
+
 def test_index_empty_state(client, events_index):
     EventPage.objects.filter(end__gte=timezone.now()).delete()
     html = client.get("/events/").content.decode()
