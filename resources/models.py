@@ -10,6 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -425,8 +427,10 @@ class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
         process_ids = [process.pk for process in processes]
         if library is None or not (tag_ids or process_ids):
             return []
-        shared_tags = models.Count("tagged_items", filter=models.Q(tagged_items__tag_id__in=tag_ids), distinct=True)
-        shared_processes = models.Count("processes", filter=models.Q(processes__in=process_ids), distinct=True)
+        # Counted by a correlated subquery on each through table's index: joining both tables and counting
+        # DISTINCT multiplied rows (resources x tags x processes) and took 20 ms at 1,000 resources.
+        shared_tags = _shared_count(TaggedResource, "content_object_id", "tag_id", tag_ids)
+        shared_processes = _shared_count(ResourcePage.processes.through, "resourcepage_id", "process_id", process_ids)
         return list(
             card_queryset(ResourcePage.objects.child_of(library))
             .live()
@@ -466,6 +470,18 @@ class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
             }
         )
         return context
+
+
+def _shared_count(through, page_field, target_field, target_ids):
+    """How many of `target_ids` the outer resource has in `through` (0 when none)."""
+    rows = (
+        through.objects.filter(**{page_field: OuterRef("pk"), f"{target_field}__in": target_ids})
+        .order_by()
+        .values(page_field)
+        .annotate(n=models.Count("*"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(rows), Value(0))
 
 
 class ResourceDocument(Orderable):

@@ -176,6 +176,25 @@ def test_resource_page_shows_what_a_teacher_needs(client, library, thumbnail):
     assert unrelated.title not in html
 
 
+@pytest.mark.django_db
+def test_related_resources_put_those_sharing_most_first(client, library):
+    from tests.resources.conftest import add_resource
+
+    resource = add_resource(library, "Our welcome week", processes=["learn"], tags=["welcome", "induction", "buddies"])
+    one_tag = add_resource(library, "One tag in common", processes=["share"], tags=["welcome"], date=None)
+    three_tags = add_resource(
+        library, "Three tags in common", processes=["share"], tags=["welcome", "induction", "buddies"]
+    )
+    process_only = add_resource(library, "Same process only", processes=["learn"], tags=["other"])
+    add_resource(library, "Nothing in common", processes=["share"], tags=["other"])
+
+    related = resource.related_resources(library, list(resource.tags.all()), list(resource.processes.all()))
+    assert [page.title for page in related] == [three_tags.title, one_tag.title, process_only.title]
+    html = client.get(resource.url).content.decode()
+    assert html.index(three_tags.title) < html.index(one_tag.title) < html.index(process_only.title)
+    assert "Nothing in common" not in html
+
+
 class AddFromListingsTests(WagtailPageTestCase):
     """Editors start a resource from the resource-type or tag listing, with that type or tag filled in."""
 
