@@ -445,10 +445,13 @@ class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
         """The documents this visitor may download: those in a private collection are left out for the public
         (Wagtail's document view refuses them anyway; a link that only leads to a sign-in page helps nobody)."""
         items = [item for item in self.documents.all().select_related("document__collection") if item.document_id]
+        restrictions_by_collection = {}  # documents usually share a collection: one query per collection
         allowed = []
         for item in items:
-            restrictions = item.document.collection.get_view_restrictions()
-            if all(restriction.accept_request(request) for restriction in restrictions):
+            collection = item.document.collection
+            if collection.pk not in restrictions_by_collection:
+                restrictions_by_collection[collection.pk] = list(collection.get_view_restrictions())
+            if all(restriction.accept_request(request) for restriction in restrictions_by_collection[collection.pk]):
                 allowed.append(item)
         return allowed
 

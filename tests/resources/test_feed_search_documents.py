@@ -118,6 +118,33 @@ def test_document_in_a_private_collection_is_not_served_to_the_public(client, li
     assert b"".join(allowed.streaming_content).startswith(b"%PDF")
 
 
+def test_documents_cost_one_privacy_query_per_collection_not_per_document(client, library):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    root = Collection.get_first_root_node()
+    private = root.add_child(name="EMAS staff only")
+    CollectionViewRestriction.objects.create(collection=private, restriction_type=CollectionViewRestriction.LOGIN)
+
+    def resource_with(public_documents):
+        resource = add_resource(library, f"Pack of {public_documents}")
+        for number in range(public_documents):
+            resource.documents.create(document=make_document(f"Public sheet {public_documents}-{number}"))
+        resource.documents.create(document=make_document(f"Staff notes {public_documents}", collection=private))
+        resource.save_revision().publish()
+        return resource
+
+    def queries_for(resource, public_documents):
+        client.get(resource.url)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(resource.url).content.decode()
+        assert html.count("Public sheet") == public_documents and "Staff notes" not in html
+        return len(queries)
+
+    one, six = resource_with(1), resource_with(6)  # each is the other's related resource
+    assert queries_for(one, 1) == queries_for(six, 6)
+
+
 def test_home_page_shows_new_resources(client, library):
     add_resource(library, "Old one", date=datetime.date(2020, 1, 1))
     add_resource(library, "Newer", date=datetime.date(2024, 1, 1))
