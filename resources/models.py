@@ -29,8 +29,10 @@ from wagtail.search import index
 from home.blocks import BaseStreamBlock, validate_video_url
 from home.models import IndexedWithChildRelationsMixin, PageMetaMixin
 
+# The award's three processes, each with a listing at <library>/<slug>/.
+PROCESS_ROUTE_SLUGS = ("learn", "embed", "share")
 # Paths the library answers itself; a resource with one of these slugs could never be reached.
-RESERVED_SLUGS = {"tag", "feed", "learn", "embed", "share"}
+RESERVED_SLUGS = {"tag", "feed", *PROCESS_ROUTE_SLUGS}
 
 # The award's fixed vocabularies: (slug, name, description). Seeded by migration 0002 and `ensure_vocabularies()`.
 PROCESSES = [
@@ -178,6 +180,29 @@ class ResourceIndexPage(RoutablePageMixin, PageMetaMixin, Page):
         """Live, public resources of this library (what the public may see)."""
         return ResourcePage.objects.child_of(self).live().public()
 
+    def get_sitemap_urls(self, request=None):
+        """The library, then its process and tag listings that have public resources (they are pages
+        people search for, e.g. "refugee welcome resources Arabic")."""
+        urls = super().get_sitemap_urls(request)
+        if not urls:
+            return urls
+        base, lastmod = urls[0]["location"], urls[0].get("lastmod")
+        public = self.resources().values("pk")
+        processes = (
+            Process.objects.filter(resources__in=public, slug__in=PROCESS_ROUTE_SLUGS)
+            .distinct()
+            .order_by("sort_order", "name")
+            .values_list("slug", flat=True)
+        )
+        tags = (
+            Tag.objects.filter(resources_taggedresource_items__content_object__in=public)
+            .distinct()
+            .order_by("slug")
+            .values_list("slug", flat=True)
+        )
+        listings = [f"{slug}/" for slug in processes] + [f"tag/{slug}/" for slug in tags]
+        return urls + [{"location": f"{base}{path}", "lastmod": lastmod} for path in listings]
+
     def _render_listing(self, request, *, heading, intro, fixed=None, extra=None):
         from .library import browse
 
@@ -204,7 +229,7 @@ class ResourceIndexPage(RoutablePageMixin, PageMetaMixin, Page):
             extra={"route_title": f"Resources tagged “{tag.name}”"},
         )
 
-    @re_path(r"^(?P<process_slug>learn|embed|share)/$")
+    @re_path(rf"^(?P<process_slug>{'|'.join(PROCESS_ROUTE_SLUGS)})/$")
     def process(self, request, process_slug):
         process = Process.objects.filter(slug=process_slug).first()
         if process is None:

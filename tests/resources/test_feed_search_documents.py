@@ -162,3 +162,19 @@ def test_home_page_shows_new_resources(client, library):
 
 def test_home_page_without_resources_has_no_empty_slot(client, library):
     assert "New resources" not in client.get("/").content.decode()
+
+
+def test_sitemap_lists_the_process_and_tag_listings_that_have_public_resources(client, library):
+    add_resource(library, "Welcome signs", processes=["share"], tags=["welcome"])
+    add_resource(library, "Draft only", processes=["embed"], tags=["draft-tag"], live=False)
+    private = add_resource(library, "Staff only", processes=["learn"], tags=["staff-tag"])
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://localhost/resources/</loc>" in xml
+    assert "<loc>http://localhost/resources/share/</loc>" in xml
+    assert "<loc>http://localhost/resources/tag/welcome/</loc>" in xml
+    for hidden in ("/resources/embed/", "/resources/learn/", "draft-tag", "staff-tag"):
+        assert hidden not in xml
+    assert client.get("/resources/share/").status_code == 200
+    assert client.get("/resources/tag/welcome/").status_code == 200
