@@ -416,15 +416,12 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
     # --- routes ---------------------------------------------------------------------------------------
 
     def get_context(self, request, *args, **kwargs):
-        from .forms import RegistrationForm
-
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         context["now"] = now
         context["signup_state"] = self.signup_state(now)
         context["is_past"] = self.is_past(now)
         context["retention_days"] = retention_days()
-        context.setdefault("form", RegistrationForm())
         return context
 
     @path("")
@@ -455,10 +452,18 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
 
         return calendar_response([self], filename=f"{self.slug}.ics", name=self.title)
 
-    def render_form(self, request, form, status=200):
+    def render_signup(self, request, form=None, status=200):
+        """The sign-up page (`register/`): the form while sign-up is open, otherwise why not and a link back.
+
+        The event page itself only links here, so it holds no CSRF token and the page cache can share it.
+        """
+        from .forms import RegistrationForm
+
         context = self.get_context(request)
+        if form is None and context["signup_state"] == "open":
+            form = RegistrationForm()
         context["form"] = form
-        return TemplateResponse(request, self.get_template(request), context, status=status)
+        return TemplateResponse(request, "events/register.html", context, status=status)
 
 
 class EventSpeaker(Orderable):
