@@ -12,6 +12,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -107,6 +108,22 @@ class EventIndexPage(RoutablePageMixin, PageMetaMixin, Page):
             .select_related("image")
             .annotate(confirmed_count=confirmed_count_subquery())
         )
+
+    def route(self, request, path_components):
+        """An event's URL (and its sign-up, ics... routes) costs one query for the event and its image.
+
+        Wagtail's own routing fetches the child as a base page, then its specific row, then (for the "All
+        events" link) this page again, and the image on first use: four queries where one does.
+        """
+        if self.live and path_components:
+            try:
+                self.resolve_subpage("/" + "/".join(path_components) + "/")
+            except Http404:
+                event = EventPage.objects.child_of(self).select_related("image").filter(slug=path_components[0]).first()
+                if event is not None:
+                    event._cached_parent_obj = self
+                    return event.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     @path("")
     def index_route(self, request):
