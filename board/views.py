@@ -387,11 +387,18 @@ def _public_post_or_404(board, post_id):
 
 @csrf_protect
 def like_post(request, board, post_id):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    """GET: a small page asking "Like this post?" with a POST form; POST: like, or take the like back.
+
+    The like button on each card is a GET form to here, so the board's pages hold no CSRF token and the page
+    cache can share them; board.js fetches this page for its token and posts without leaving the board.
+    """
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     if not board.reactions_enabled:
         raise Http404("Reactions are off")
     post = _public_post_or_404(board, post_id)
+    if request.method != "POST":
+        return _like_confirm_page(request, board, post)
     key = _browser_key(request) or secrets.token_urlsafe(24)
     if not RateLimit(f"board-like:{board.pk}", limit=120, window=600).hit(client_ip(request)):
         return (
@@ -409,14 +416,41 @@ def like_post(request, board, post_id):
     return response
 
 
+def _like_confirm_page(request, board, post):
+    """Reads only: never likes, never sets the browser-key cookie (link previewers and prefetchers come here)."""
+    context = _base_context(request, board)
+    context.update(
+        {
+            "post": post,
+            "liked": post.pk in _liked_ids(request, [post]),
+            "next_url": _next_url(request.GET.get("next", ""), board),
+            "back_url": _back(request, board, post),
+        }
+    )
+    return TemplateResponse(request, "board/like_confirm.html", context)
+
+
 def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
+def _next_url(next_url, board):
+    """`next` if it is one of our own board's pages (no other host, no control characters), else ''."""
+    if (
+        next_url.startswith(board.url)
+        and "//" not in next_url[1:]
+        and "\\" not in next_url
+        and next_url.isprintable()
+        and len(next_url) <= 2000
+    ):
+        return next_url
+    return ""
+
+
 def _back(request, board, post):
     """Return to where the visitor was (only our own board's pages), at the post."""
-    next_url = request.POST.get("next", "")
-    if next_url.startswith(board.url) and "//" not in next_url[1:] and "\\" not in next_url:
+    next_url = _next_url((request.POST if request.method == "POST" else request.GET).get("next", ""), board)
+    if next_url:
         return f"{next_url}#post-{post.pk}"
     return post.get_absolute_url()
 
@@ -527,7 +561,14 @@ def updates(request, board):
             "section": post.section.slug,
             "html": render_to_string(
                 "board/includes/post_card.html",
-                {"post": post, "page": board, "board_url": board_url, "liked_ids": liked_ids, "heading_level": 3},
+                {
+                    "post": post,
+                    "page": board,
+                    "board_url": board_url,
+                    "liked_ids": liked_ids,
+                    "heading_level": 3,
+                    "next_path": board_url,
+                },
                 request=request,
             ),
         }

@@ -12,6 +12,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -108,6 +109,22 @@ class EventIndexPage(RoutablePageMixin, PageMetaMixin, Page):
             .select_related("image")
             .annotate(confirmed_count=confirmed_count_subquery())
         )
+
+    def route(self, request, path_components):
+        """An event's URL (and its sign-up, ics... routes) costs one query for the event and its image.
+
+        Wagtail's own routing fetches the child as a base page, then its specific row, then (for the "All
+        events" link) this page again, and the image on first use: four queries where one does.
+        """
+        if self.live and path_components:
+            try:
+                self.resolve_subpage("/" + "/".join(path_components) + "/")
+            except Http404:
+                event = EventPage.objects.child_of(self).select_related("image").filter(slug=path_components[0]).first()
+                if event is not None:
+                    event._cached_parent_obj = self
+                    return event.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     @path("")
     def index_route(self, request):
@@ -423,15 +440,12 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
     # --- routes ---------------------------------------------------------------------------------------
 
     def get_context(self, request, *args, **kwargs):
-        from .forms import RegistrationForm
-
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         context["now"] = now
         context["signup_state"] = self.signup_state(now)
         context["is_past"] = self.is_past(now)
         context["retention_days"] = retention_days()
-        context.setdefault("form", RegistrationForm())
         return context
 
     @path("")
@@ -462,10 +476,18 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
 
         return calendar_response([self], filename=f"{self.slug}.ics", name=self.title)
 
-    def render_form(self, request, form, status=200):
+    def render_signup(self, request, form=None, status=200):
+        """The sign-up page (`register/`): the form while sign-up is open, otherwise why not and a link back.
+
+        The event page itself only links here, so it holds no CSRF token and the page cache can share it.
+        """
+        from .forms import RegistrationForm
+
         context = self.get_context(request)
+        if form is None and context["signup_state"] == "open":
+            form = RegistrationForm()
         context["form"] = form
-        return TemplateResponse(request, self.get_template(request), context, status=status)
+        return TemplateResponse(request, "events/register.html", context, status=status)
 
 
 class EventSpeaker(Orderable):

@@ -29,37 +29,40 @@ logger = logging.getLogger(__name__)
 
 @csrf_protect
 def register(request, event):
+    """GET shows the sign-up page (the form, or why sign-up is not open); POST books a place or a waiting spot."""
+    if request.method in ("GET", "HEAD"):
+        return event.render_signup(request)
     if request.method != "POST":
-        return redirect(event.url)
+        return HttpResponseNotAllowed(["GET", "POST"])
     form = RegistrationForm(request.POST)
     if is_honeypot_filled(form):
         # Tell a bot nothing: it sees a generic thank-you, nothing is stored or sent.
         return TemplateResponse(request, "events/registration_done.html", {"page": event, "registration": None})
     if not form.is_valid():
-        return event.render_form(request, form)
+        return event.render_signup(request, form)
     if not RateLimit(f"event-signup:{event.pk}").hit(client_ip(request)):
         form.add_error(
             None,
             "You have signed up several times in a short time. Please wait a few minutes and try again, or "
             "contact the EMAS teacher team.",
         )
-        return event.render_form(request, form, status=429)
+        return event.render_signup(request, form, status=429)
     try:
         registration = register_for_event(event, form.cleaned_data)
     except SignupClosed:
         form.add_error(None, "Sign-up for this event has closed, so we could not book a place.")
-        return event.render_form(request, form, status=409)
+        return event.render_signup(request, form, status=409)
     except AlreadyRegistered:
         form.add_error(
             "email",
             "This email address is already signed up for this event. Check your inbox for the confirmation "
             "email; it has a link to cancel if you need to.",
         )
-        return event.render_form(request, form, status=409)
+        return event.render_signup(request, form, status=409)
     except DatabaseError:
         logger.exception("Event sign-up not saved")
         form.add_error(None, SAVE_FAILED_MESSAGE)
-        return event.render_form(request, form, status=503)
+        return event.render_signup(request, form, status=503)
     return redirect(event.url + event.reverse_subpage("registered", kwargs={"token": make_done_token(registration)}))
 
 

@@ -154,7 +154,9 @@ class Poster(SiteUser):
         if not _open_event_paths or not self.may("signup"):
             return self.get("/events/")
         path = choice(_open_event_paths)
-        page = self.get(path, name="/events/[event]/")
+        self.get(path, name="/events/[event]/")
+        # The event page only links to its sign-up page, which holds the form (and so the CSRF token).
+        page = self.get(path + "register/", name="/events/[event]/register/")
         data = {
             "csrfmiddlewaretoken": csrf_token(page),
             "name": "Load Tester",
@@ -165,7 +167,7 @@ class Poster(SiteUser):
             "consent": "on",
             "website_url": "",
         }
-        with self.post(path + "register/", data, "/events/[event]/register/", path) as response:
+        with self.post(path + "register/", data, "/events/[event]/register/", path + "register/") as response:
             if response.status_code == 302 and "/registered/" in response.headers.get("Location", ""):
                 accepted["registrations"] += 1
                 response.success()
@@ -188,7 +190,7 @@ def discover_pages_and_open_events(environment, **kwargs):
     _sitemap_paths[:] = [urlsplit(unescape(location)).path for location in locations]
     links = set(re.findall(r'href="(/events/[\w-]+/)"', fetch(environment.host, "/events/")))
     for path in sorted(links - {"/events/webinars/", "/events/feed/"}):
-        if f'action="{path}register/"' in fetch(environment.host, path):
+        if f'href="{path}register/"' in fetch(environment.host, path):
             _open_event_paths.append(path)
     if not _sitemap_paths or not _open_event_paths:
         raise RuntimeError("The demo site has no pages or no event open for sign-up: load the demo first.")

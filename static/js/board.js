@@ -1,31 +1,61 @@
-/* The community board, progressively enhanced: likes without a reload, and new posts appearing without one.
-   Without JavaScript the like forms post normally and the page shows new posts when reloaded. */
+/* The community board, progressively enhanced: likes without leaving the page, and new posts appearing without a
+   reload. The like button is a GET form to the post's small "Like this post?" page, so the board itself holds no
+   CSRF token and can be served from the page cache. Here the script fetches that page (which sets the CSRF cookie),
+   takes the token from its form, and posts the like itself. Without JavaScript, or if anything here fails, the
+   form is submitted as it is: the visitor lands on that page and likes it there (two steps, keyboard included). */
 (function () {
     "use strict";
 
-    function csrfToken(form) {
-        var input = form.querySelector("input[name=csrfmiddlewaretoken]");
-        return input ? input.value : "";
+    var token = null;  // the CSRF token of this browser's cookie, once a like page has given us one
+
+    function fetchToken(form) {
+        if (token) { return Promise.resolve(token); }
+        return fetch(form.action, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+            .then(function (response) {
+                if (!response.ok) { throw new Error("like page failed"); }
+                return response.text();
+            })
+            .then(function (html) {
+                var page = new DOMParser().parseFromString(html, "text/html");
+                var input = page.querySelector("[data-board-like-confirm] input[name=csrfmiddlewaretoken]");
+                if (!input || !input.value) { throw new Error("no token"); }
+                token = input.value;
+                return token;
+            });
+    }
+
+    function like(form, csrf) {
+        var body = new FormData(form);
+        body.append("csrfmiddlewaretoken", csrf);
+        return fetch(form.action, {
+            method: "POST",
+            body: body,
+            credentials: "same-origin",
+            headers: { "Accept": "application/json", "X-CSRFToken": csrf }
+        }).then(function (response) {
+            if (!response.ok) { throw new Error("like failed"); }
+            return response.json();
+        });
     }
 
     document.addEventListener("submit", function (event) {
         var form = event.target;
-        if (!form.matches || !form.matches("[data-board-like]") || !window.fetch) { return; }
+        if (!form.matches || !form.matches("[data-board-like]") || !window.fetch || !window.DOMParser) { return; }
         event.preventDefault();
+        if (form.getAttribute("aria-busy") === "true") { return; }
+        form.setAttribute("aria-busy", "true");
         var button = form.querySelector("button");
-        fetch(form.action, {
-            method: "POST",
-            body: new FormData(form),
-            credentials: "same-origin",
-            headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
-        }).then(function (response) {
-            if (!response.ok) { throw new Error("like failed"); }
-            return response.json();
-        }).then(function (data) {
+        fetchToken(form).then(function (csrf) { return like(form, csrf); }).then(function (data) {
+            form.removeAttribute("aria-busy");
             button.setAttribute("aria-pressed", data.liked ? "true" : "false");
             form.querySelector("[data-like-label]").textContent = data.liked ? "Liked" : "Like";
             form.querySelector("[data-like-count]").textContent = data.count;
-        }).catch(function () { form.submit(); });
+        }).catch(function () {
+            // Whatever went wrong (offline, an expired token, the rate limit), the two-step page still works.
+            token = null;
+            form.removeAttribute("aria-busy");
+            form.submit();
+        });
     });
 
     var container = document.querySelector("[data-board-poll]");

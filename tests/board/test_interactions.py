@@ -1,7 +1,8 @@
 """Reactions (one per browser), reports (auto-hide after N), comments (moderated like posts)."""
 
 import pytest
-from django.test import override_settings
+from bs4 import BeautifulSoup
+from django.test import Client, override_settings
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -45,11 +46,92 @@ def test_like_answers_json_for_the_script(client, board):
 
 def test_like_needs_post_and_reactions_switched_on(client, board):
     post = make_post(board)
-    assert client.get(f"{board.url}posts/{post.pk}/like/").status_code == 405
+    for method in (client.put, client.patch, client.delete):
+        assert method(f"{board.url}posts/{post.pk}/like/").status_code == 405
     board.reactions_enabled = False
     board.save_revision().publish()
     assert like(client, board, post).status_code == 404
+    assert client.get(f"{board.url}posts/{post.pk}/like/").status_code == 404
     assert "Like" not in client.get(board.url).content.decode().split("board-posts")[1]
+
+
+def test_like_button_is_a_get_form_to_the_like_page_so_the_board_holds_no_token(client, board):
+    post = make_post(board, title="Welcome wall")
+    for url in (board.url, f"{board.url}posts/{post.pk}/", f"{board.url}?section=learn"):
+        soup = BeautifulSoup(client.get(url).content, "html.parser")
+        form = soup.select_one(f"#post-{post.pk} form[data-board-like]")
+        assert form["method"] == "get" and form["action"] == f"{board.url}posts/{post.pk}/like/", url
+        assert form.select_one("input[name=next]")["value"] == url
+        assert form.find("input", attrs={"name": "csrfmiddlewaretoken"}) is None, url
+    # The board itself (comments live on the detail page) has no token anywhere.
+    assert "csrfmiddlewaretoken" not in client.get(board.url).content.decode()
+
+
+def test_like_page_asks_first_and_a_get_changes_nothing(client, board):
+    post = make_post(board, title="Welcome wall")
+    url = f"{board.url}posts/{post.pk}/like/"
+    for method in (client.get, client.head):
+        response = method(url, {"next": board.url + "?section=learn"})
+        assert response.status_code == 200
+        assert "board_browser" not in response.cookies  # no key is handed out by looking
+    assert BoardReaction.objects.count() == 0
+    assert BoardPost.objects.get(pk=post.pk).reaction_count == 0
+
+    soup = BeautifulSoup(client.get(url, {"next": board.url + "?section=learn"}).content, "html.parser")
+    assert soup.find("h1").get_text() == "Like “Welcome wall”?"
+    assert soup.title.get_text().startswith("Like “Welcome wall”? – Test board")
+    form = soup.select_one("main form[data-board-like-confirm]")
+    assert form["method"] == "post" and form["action"] == url
+    assert form.find("input", attrs={"name": "csrfmiddlewaretoken"})["value"]
+    assert form.select_one("input[name=next]")["value"] == board.url + "?section=learn"
+    assert form.find("button").get_text(strip=True) == "Like this post"
+    back = soup.find("a", string="Back without changing anything")
+    assert back["href"] == f"{board.url}?section=learn#post-{post.pk}"
+    assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+
+    # Step two: the form's POST likes it and returns to where the visitor was.
+    response = client.post(url, {"next": form.select_one("input[name=next]")["value"]})
+    assert response.status_code == 302 and response["Location"] == f"{board.url}?section=learn#post-{post.pk}"
+    assert BoardPost.objects.get(pk=post.pk).reaction_count == 1
+    # Now the page offers to take the like back.
+    again = BeautifulSoup(client.get(url).content, "html.parser")
+    assert again.find("h1").get_text() == "Take back your like for “Welcome wall”?"
+    assert again.select_one("main form button").get_text(strip=True) == "Take back my like"
+    assert again.find("a", string="Back without changing anything")["href"] == f"{board.url}posts/{post.pk}/"
+
+
+def test_like_page_ignores_off_site_and_odd_next_urls(client, board):
+    post = make_post(board)
+    url = f"{board.url}posts/{post.pk}/like/"
+    for bad in ("https://evil.example/", "//evil.example/", board.url + "\\evil", board.url + "\nSet-Cookie: x=1"):
+        soup = BeautifulSoup(client.get(url, {"next": bad}).content, "html.parser")
+        assert soup.select_one("main form input[name=next]") is None, bad
+        assert soup.find("a", string="Back without changing anything")["href"] == f"{board.url}posts/{post.pk}/"
+        response = client.post(url, {"next": bad})
+        assert response.status_code == 302 and response["Location"] == f"{board.url}posts/{post.pk}/", bad
+
+
+def test_like_page_escapes_the_post(client, board):
+    post = make_post(board, title="<script>alert(1)</script> & co")
+    html = client.get(f"{board.url}posts/{post.pk}/like/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+
+
+def test_someone_who_liked_gets_their_own_page_with_the_like_shown(client, board, settings):
+    """The like key cookie makes the page cache pass them by, so their liked state is never a shared copy."""
+    settings.PAGE_CACHE_ENABLED = True
+    post = make_post(board, title="Likeable")
+    first, second = Client().get(board.url), Client().get(board.url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    like(client, board, post)
+    assert "board_browser" in client.cookies
+    own = client.get(board.url)
+    assert "X-Page-Cache" not in own  # bypassed: rendered for this browser
+    assert 'aria-pressed="true"' in own.content.decode()
+    other = Client().get(board.url)
+    assert 'aria-pressed="true"' not in other.content.decode()
+    assert ">1</span>" in other.content.decode()  # the like changed the content: the shared copy was replaced
 
 
 def test_like_ignores_off_site_next_urls(client, board):

@@ -102,6 +102,7 @@ def test_unapproved_post_pages_are_404_for_the_public(client, mixed_board):
         assert client.get(f"{mixed_board.url}posts/{post.pk}/").status_code == 404
         assert client.get(f"{mixed_board.url}posts/{post.pk}/report/").status_code == 404
         assert client.post(f"{mixed_board.url}posts/{post.pk}/like/").status_code == 404
+        assert client.get(f"{mixed_board.url}posts/{post.pk}/like/").status_code == 404
 
 
 def test_exports_are_for_editors_and_hold_only_approved_posts_without_emails(client, mixed_board, editor):
@@ -272,7 +273,7 @@ def _count_queries(client, url):
 
 
 # The most queries each public view may make, whatever the number of posts (3 sections on the board).
-QUERY_PINS = {"board": {"columns": 21, "wall": 15}, "filtered": 15, "detail": 12, "rss": 7, "print": 13}
+QUERY_PINS = {"board": {"columns": 21, "wall": 15}, "filtered": 15, "detail": 12, "like": 11, "rss": 7, "print": 13}
 
 
 @pytest.mark.parametrize("layout", ["columns", "wall"])
@@ -285,6 +286,7 @@ def test_board_page_query_count_does_not_grow_with_posts(client, board, layout):
         "board": board.url,
         "filtered": board.url + "?section=learn&page=2&school=School+3&q=Text",
         "detail": f"{board.url}posts/{post.pk}/",
+        "like": f"{board.url}posts/{post.pk}/like/?next={board.url}",
         "rss": board.url + "feed/rss/",
         "print": board.url + "print/",
     }
@@ -295,5 +297,5 @@ def test_board_page_query_count_does_not_grow_with_posts(client, board, layout):
     many = {name: _count_queries(client, url) for name, url in urls.items()}
     assert few == many
     assert many["board"] <= QUERY_PINS["board"][layout]
-    for name in ["filtered", "detail", "rss", "print"]:
+    for name in ["filtered", "detail", "like", "rss", "print"]:
         assert many[name] <= QUERY_PINS[name], name

@@ -86,12 +86,17 @@ def test_post_with_keyboard_editor_approves_visitor_likes(site, page, browser, t
     assert "Our sanctuary garden" in card.inner_text()
     assert card.locator("img").get_attribute("alt") == "Pupils and parents planting herbs in raised beds"
     assert "novak@school.example.org" not in visitor.content()
+    visitor.evaluate("window.__marker = 1")
     card.get_by_role("button", name="Like").focus()
     visitor.keyboard.press("Enter")
     visitor.wait_for_function(
         f"document.querySelector('#post-{post.pk} .board-like__button').getAttribute('aria-pressed') === 'true'"
     )
     assert card.locator("[data-like-count]").inner_text() == "1"
+    assert card.locator("[data-like-label]").inner_text() == "Liked"
+    # In place: the script fetched the like page for a token and posted; the visitor never left the board.
+    assert visitor.evaluate("window.__marker") == 1 and visitor.url == site + "/board/"
+    assert visitor.evaluate("document.activeElement.classList.contains('board-like__button')")
     visitor.reload()
     assert visitor.locator(f"#post-{post.pk} [data-like-count]").inner_text() == "1"
     visitor.context.close()
@@ -99,14 +104,41 @@ def test_post_with_keyboard_editor_approves_visitor_likes(site, page, browser, t
     assert post.reaction_count == 1
 
 
-def test_like_works_without_javascript(site, page_without_js):
+def test_like_works_without_javascript_in_two_steps_by_keyboard(site, page_without_js):
     page = page_without_js
-    page.goto(site + "/board/")
-    button = page.locator(".board-like__button").first
-    button.click()
-    page.wait_for_load_state()
-    assert page.locator(".board-like__button").first.get_attribute("aria-pressed") == "true"
-    assert BoardPost.objects.filter(reaction_count=1).count() == 1
+    page.goto(site + "/board/?section=learn")
+    card = page.locator("article.board-post").first
+    post_id = int(card.get_attribute("id").removeprefix("post-"))
+    title = BoardPost.objects.get(pk=post_id).title
+    card.locator(".board-like__button").focus()
+    page.keyboard.press("Enter")
+    # Step one: the like page asks, with the post's title, and a way back.
+    page.wait_for_url(f"{site}/board/posts/{post_id}/like/**")
+    assert page.locator("h1").inner_text() == f"Like “{title}”?"
+    assert BoardPost.objects.get(pk=post_id).reaction_count == 0
+    _tab_to_text(page, "Like this post")
+    page.keyboard.press("Enter")
+    # Step two done: back where the visitor was, at the post, shown as liked.
+    page.wait_for_url(f"{site}/board/?section=learn#post-{post_id}")
+    liked = page.locator(f"#post-{post_id} .board-like__button")
+    assert liked.get_attribute("aria-pressed") == "true"
+    assert page.locator(f"#post-{post_id} [data-like-count]").inner_text() == "1"
+    assert BoardPost.objects.get(pk=post_id).reaction_count == 1
+
+
+def _tab_to_text(page, text, limit=60):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == text:
+            return
+    raise AssertionError(f"could not reach {text!r} with Tab")
+
+
+def test_like_page_has_no_wcag_violations(site, page):
+    post = BoardPost.objects.filter(status="approved").first()
+    page.goto(f"{site}/board/posts/{post.pk}/like/?next=/board/")
+    assert page.locator("main form button").inner_text() == "Like this post"
+    assert axe_violations(page) == []
 
 
 def test_new_approved_posts_appear_without_a_reload(site, page):
@@ -151,3 +183,14 @@ def test_board_fits_a_320px_screen(site, browser):
     page.goto(site + "/board/")
     assert page.evaluate("document.documentElement.scrollWidth <= 320")
     page.context.close()
+
+
+def test_like_page_skip_link(site, page):
+    post = BoardPost.objects.filter(status="approved").first()
+    page.goto(f"{site}/board/posts/{post.pk}/like/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Like this post"

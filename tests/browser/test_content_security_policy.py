@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from board.models import BoardPost
@@ -55,6 +56,7 @@ def violations(page):
 def public_demo_paths():
     resource = ResourcePage.objects.live().order_by("path").first()
     event = EventPage.objects.live().order_by("path").first()
+    upcoming = EventPage.objects.live().filter(start__gte=timezone.now()).order_by("start").first()
     post = BoardPost.objects.approved().order_by("pk").first()
     board_url = post.board.url
     return [
@@ -68,9 +70,12 @@ def public_demo_paths():
         event.get_parent().url + "webinars/",
         event.url,
         event.url + "register/",
+        upcoming.url,
+        upcoming.url + "register/",
         board_url,
         board_url + "post/",
         post.get_absolute_url(),
+        f"{board_url}posts/{post.pk}/like/?next={board_url}",
         "/no-such-page/",
     ]
 
@@ -90,6 +95,23 @@ def test_public_demo_pages_cause_no_csp_violations(site, enforcing_page):
         page.locator("[data-video-play]").first.click()
         expect(page.locator(".video__frame iframe")).to_have_count(1)
         assert violations(page) == []
+
+
+def test_liking_in_place_works_under_the_policy(site, enforcing_page):
+    """board.js fetches the like page for a token and posts: 'self' connections only, nothing inline."""
+    page = enforcing_page
+    post = BoardPost.objects.approved().order_by("pk").first()
+    before = post.reaction_count
+    page.goto(site + post.board.url)
+    page.wait_for_load_state("networkidle")
+    button = page.locator(f"#post-{post.pk} .board-like__button")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(f"#post-{post.pk} [data-like-count]")).to_have_text(str(before + 1))
+    assert page.url == site + post.board.url  # liked in place, not through the two-step page
+    assert violations(page) == []
+    post.refresh_from_db()
+    assert post.reaction_count == before + 1
 
 
 def test_csp_blocks_an_injected_inline_script_on_public_pages(site, enforcing_page):

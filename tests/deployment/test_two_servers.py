@@ -282,7 +282,7 @@ def upcoming_event_path(browser, server):
     paths = re.findall(r'href="(/events/[a-z0-9-]+-\d{4}-\d{2}-\d{2}/)"', index.text)
     for path in dict.fromkeys(paths):
         page = browser.get(server, path)
-        if re.search(r"\d+ of \d+ left", page.text) and "/register/" in page.text:
+        if re.search(r"\d+ of \d+ left", page.text) and f'href="{path}register/"' in page.text:
             return path
     raise AssertionError("no upcoming event with places and a sign-up form in the demo")
 
@@ -290,7 +290,7 @@ def upcoming_event_path(browser, server):
 def sign_up(browser, server, event_path, number):
     return browser.submit(
         server,
-        event_path,
+        event_path + "register/",
         "consent",
         {
             "name": f"Teacher {number}",

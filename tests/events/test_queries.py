@@ -1,5 +1,6 @@
 """Public pages' SQL query counts are pinned and do not grow with the number of events or registrations."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,11 @@ from events.models import EventRegistration, EventSpeaker
 # Pinned maxima, as measured: Wagtail's routing, site and settings lookups, the menu, and our own 1-3 queries.
 # (The home page is checked for independence only: other apps add their own slots to it.)
 # The index counts both of its paged lists (upcoming and past), one COUNT each.
-MAX_QUERIES = {"index": 15, "event": 14, "webinars": 14, "webinars_search": 14}
+# An event page costs one query for the event and its image (EventIndexPage.route), the places count and its tags;
+# its sign-up page the same without the tags.
+MAX_QUERIES = {"index": 15, "event": 13, "register": 12, "webinars": 14, "webinars_search": 14}
+# An event with an image, tags, speakers and a body (as the bench events have): the image comes with the event.
+MAX_QUERIES_EVENT_WITH_IMAGE = 13
 
 
 def add_events(make_event, count):
@@ -47,6 +52,7 @@ def urls(event):
     return {
         "index": "/events/",
         "event": event.url,
+        "register": event.url + "register/",
         "webinars": "/events/webinars/",
         "webinars_search": "/events/webinars/?q=speaker",
         "home": "/",
@@ -63,10 +69,60 @@ def test_query_counts_are_pinned_and_independent_of_data(client, make_event):
         assert second[name] <= limit, (name, second[name])
 
 
-@pytest.mark.parametrize("page", ["index", "event", "webinars"])
+@pytest.mark.parametrize("page", ["index", "event", "register", "webinars"])
 def test_pinned_maximum_with_many_events(client, make_event, django_assert_max_num_queries, page):
     events = add_events(make_event, 15)
     url = urls(events[-1])[page]
     client.get(url)
     with django_assert_max_num_queries(MAX_QUERIES[page]):
         assert client.get(url).status_code == 200
+
+
+def _image(number):
+    from django.core.files.images import ImageFile
+    from wagtail.images import get_image_model
+
+    from home.demo_files import make_banner_image
+
+    image = get_image_model()(
+        title=f"Event image {number}", file=ImageFile(io.BytesIO(make_banner_image(480, 320)), name=f"e{number}.jpg")
+    )
+    image.save()
+    return image
+
+
+def add_illustrated_events(make_event, count):
+    """Upcoming in-person events as the bench has them: an image each, tags, a speaker, a body, registrations."""
+    events = []
+    for number in range(count):
+        event = make_event(
+            capacity=30,
+            event_format="in_person",
+            venue="Council House\nEarl Street",
+            image=_image(number),
+            image_alt="Teachers at a welcome session",
+            body=[("paragraph", "<p>The programme for the morning.</p>")],
+            start=timezone.now() + timedelta(days=number + 1),
+        )
+        event.tags.add("induction", "award")
+        event.save_revision().publish()
+        EventSpeaker.objects.create(event=event, name=f"Speaker {number}")
+        EventRegistration.objects.create(event=event, name="P", email=f"p{number}@school.example.org")
+        events.append(event)
+    return events
+
+
+def test_event_page_with_an_image_costs_no_more_queries(client, make_event, django_assert_max_num_queries):
+    few = add_illustrated_events(make_event, 1)[0]
+    first = count_queries(client, few.url)
+    assert "<picture>" in client.get(few.url).content.decode()
+    many = add_illustrated_events(make_event, 8)[-1]
+    second = count_queries(client, many.url)
+    plain = count_queries(client, add_events(make_event, 1)[0].url)
+    assert first == second == plain, (first, second, plain)
+    client.get(many.url + "register/")
+    with django_assert_max_num_queries(MAX_QUERIES_EVENT_WITH_IMAGE):
+        html = client.get(many.url).content.decode()
+    assert 'alt="Teachers at a welcome session"' in html and "Topics: induction, award" in html
+    with django_assert_max_num_queries(MAX_QUERIES["register"]):
+        assert client.get(many.url + "register/").status_code == 200

@@ -73,7 +73,8 @@ def test_negative_days_are_refused(db):
         run("--days", "-1")
 
 
-def test_privacy_notice_on_the_event_page_states_the_retention(client, make_event, settings):
+def test_privacy_notice_on_the_sign_up_page_states_the_retention(client, make_event, settings):
     settings.EVENT_REGISTRATION_RETENTION_DAYS = 90
     event = make_event()
-    assert "we delete your details 90 days after the event" in client.get(event.url).content.decode()
+    html = client.get(event.url + "register/").content.decode()
+    assert "we delete your details 90 days after the event" in html

@@ -17,8 +17,14 @@ Status = EventRegistration.Status
 
 
 def sign_up(client, event, data, capture):
+    """As a teacher does it: the event page's "Sign up" link, then the form on the sign-up page."""
+    event_page = BeautifulSoup(client.get(event.url).content, "html.parser")
+    link = event_page.select_one(".event__signup a.button")
+    assert link is not None and link["href"] == event.url + "register/"
+    form = BeautifulSoup(client.get(link["href"]).content, "html.parser").select_one("form.form")
+    assert form["method"] == "post" and form["action"] == event.url + "register/"
     with capture(execute=True):
-        return client.post(event.url + "register/", data, follow=True)
+        return client.post(form["action"], data, follow=True)
 
 
 def cancel_link(message):
@@ -191,7 +197,14 @@ def test_closed_signup_shows_no_form_and_refuses_posts(
         event = make_event(signup_closes=now - timedelta(minutes=1))
     html = client.get(event.url).content.decode()
     assert "Sign-up for this event has closed." in html
-    assert 'action="' + event.url + 'register/"' not in html
+    assert 'href="' + event.url + 'register/"' not in html
+    # Someone who kept the sign-up page's address is told why, with a way back, and gets no form.
+    register_page = client.get(event.url + "register/")
+    register_html = register_page.content.decode()
+    assert register_page.status_code == 200
+    assert "Sign-up for this event has closed." in register_html
+    assert "<form" not in register_html.split("<main")[1] and "csrfmiddlewaretoken" not in register_html
+    assert f'<a href="{event.url}">Back to {event.title}</a>' in register_html
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(event.url + "register/", signup_data)
     assert response.status_code == 409
@@ -205,6 +218,9 @@ def test_signup_not_yet_open_says_when_it_opens(client, make_event, signup_data)
     event = make_event(signup_opens=opens)
     html = client.get(event.url).content.decode()
     assert "Sign-up opens" in html
+    assert 'href="' + event.url + 'register/"' not in html
+    register_html = client.get(event.url + "register/").content.decode()
+    assert "Sign-up opens" in register_html and "csrfmiddlewaretoken" not in register_html
     assert client.post(event.url + "register/", signup_data).status_code == 409
     assert EventRegistration.objects.count() == 0
 
@@ -262,10 +278,69 @@ def test_rate_limit_refuses_kindly_and_keeps_the_form(client, make_event, signup
     assert EventRegistration.objects.count() == 2
 
 
-def test_get_on_the_register_route_goes_back_to_the_event(client, make_event):
-    event = make_event()
+def test_event_page_links_to_a_sign_up_page_that_has_the_form(client, make_event):
+    event = make_event(capacity=5, title="Welcome webinar")
+    event_html = client.get(event.url).content.decode()
+    # The event page has no form and no CSRF token (so it can be served from the page cache), only the link.
+    assert "csrfmiddlewaretoken" not in event_html and 'method="post"' not in event_html
+    soup = BeautifulSoup(event_html, "html.parser")
+    link = soup.select_one(".event__signup a.button")
+    assert link["href"] == event.url + "register/"
+    assert link.get_text(" ", strip=True) == "Sign up for Welcome webinar"
+    assert "5 of 5 left" in event_html
+
+    response = client.get(link["href"])
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.title.get_text().startswith("Sign up: Welcome webinar")
+    assert [h1.get_text(strip=True) for h1 in page.find_all("h1")] == ["Sign up: Welcome webinar"]
+    main = page.find("main").get_text(" ", strip=True)
+    assert event.display_dates in main and "Online" in main and "5 of 5 left" in main
+    assert "we delete your details 180 days after the event" in main
+    assert page.find("a", href="/privacy/") is not None
+    form = page.select_one("main form")
+    assert form["method"] == "post" and form["action"] == event.url + "register/"
+    assert form.find("input", attrs={"name": "csrfmiddlewaretoken"}) is not None
+    for field in ("id_name", "id_email", "id_school", "id_role", "id_access_needs", "id_consent"):
+        assert page.find("label", attrs={"for": field}) is not None, field
+    assert page.find("a", href=event.url, string=f"Back to {event.title}") is not None
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert client.head(event.url + "register/").status_code == 200
+
+
+def test_sign_up_page_of_a_full_event_offers_the_waiting_list(client, make_event, signup_data):
+    event = make_event(capacity=1)
+    client.post(event.url + "register/", signup_data)
+    event_link = BeautifulSoup(client.get(event.url).content, "html.parser").select_one(".event__signup a.button")
+    assert event_link.get_text(" ", strip=True).startswith("Join the waiting list")
+    page = BeautifulSoup(client.get(event.url + "register/").content, "html.parser")
+    assert page.find("h1").get_text(strip=True) == f"Join the waiting list: {event.title}"
+    assert "This event is full" in page.find("main").get_text()
+    assert page.select_one("main form button[type=submit]").get_text(strip=True) == "Join the waiting list"
+
+
+def test_sign_up_page_of_a_past_event_says_so_without_a_form(client, make_event):
+    start = timezone.now() - timedelta(days=3)
+    event = make_event(start=start, end=start + timedelta(hours=1))
+    assert 'href="' + event.url + 'register/"' not in client.get(event.url).content.decode()
     response = client.get(event.url + "register/")
-    assert response.status_code == 302 and response["Location"] == event.url
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This event has taken place" in html
+    assert "csrfmiddlewaretoken" not in html
+    assert f'<a href="{event.url}">Back to {event.title}</a>' in html
+
+
+def test_errors_are_in_the_page_title_and_other_methods_are_refused(client, make_event, signup_data):
+    event = make_event()
+    response = client.post(event.url + "register/", {**signup_data, "email": "nope"})
+    title = BeautifulSoup(response.content, "html.parser").title.get_text()
+    assert title.startswith("Error: Sign up: ")
+    fresh = BeautifulSoup(client.get(event.url + "register/").content, "html.parser")
+    assert fresh.title.get_text().startswith("Sign up: ")
+    for method in (client.put, client.patch, client.delete):
+        assert method(event.url + "register/").status_code == 405
+    assert EventRegistration.objects.count() == 0
 
 
 def test_confirmation_page_link_is_signed(client, make_event):

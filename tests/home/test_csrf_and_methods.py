@@ -206,6 +206,19 @@ def test_opening_a_cancel_link_shows_a_button_and_cancels_nothing(endpoints):
     assert endpoints.registration.status == EventRegistration.Status.CONFIRMED
 
 
+@pytest.mark.parametrize("name", ["board_like", "event_signup"])
+def test_the_like_and_sign_up_links_show_a_form_and_change_nothing(endpoints, name):
+    """The board and event pages link (GET) to these: opening one shows a POST form with a token, writes nothing."""
+    url, data = endpoints.request(name)
+    before = snapshot()
+    response = Client(enforce_csrf_checks=True).get(url, {"next": data.get("next", "")})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'method="post"' in html and "csrfmiddlewaretoken" in html
+    assert "board_browser" not in response.cookies
+    assert snapshot() == before
+
+
 def test_site_search_is_read_only(demo_home):
     client = Client(enforce_csrf_checks=True)
     assert client.get("/search/", {"q": "sanctuary"}).status_code == 200

@@ -4,6 +4,7 @@ Each test goes through the real views: an anonymous visitor's request, a change 
 the service an editor's action calls, then the next request.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -185,10 +186,80 @@ def test_a_page_with_a_csrf_token_is_never_shared(demo_home):
     assert Client(enforce_csrf_checks=True).get(contact.url)["X-Page-Cache"] == "bypass"
 
 
-def test_event_sign_up_page_is_never_shared(make_event):
-    event = make_event(start=timezone.now() + timedelta(days=5))
-    assert "csrfmiddlewaretoken" in text(anonymous_get(event.url))
-    assert anonymous_get(event.url)["X-Page-Cache"] == "bypass"
+def test_event_page_is_shared_and_its_sign_up_page_never_is(make_event):
+    """The event page only links to `register/`, so it holds no token and comes from the cache; the form does not."""
+    event = make_event(start=timezone.now() + timedelta(days=5), title="Welcome webinar")
+    first = anonymous_get(event.url)
+    second = anonymous_get(event.url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    assert "csrfmiddlewaretoken" not in text(second)
+    assert f'href="{event.url}register/"' in text(second)
+
+    register_url = event.url + "register/"
+    for _ in range(2):
+        response = anonymous_get(register_url)
+        assert response["X-Page-Cache"] == "bypass"
+        assert "csrfmiddlewaretoken" in text(response)
+        assert "csrftoken" in response.cookies  # each visitor's own token, backed by their own cookie
+    # A visitor who already has a CSRF cookie (it does not bypass the cache) still never gets a stored form.
+    visitor = Client()
+    visitor.get(register_url)
+    assert "csrftoken" in visitor.cookies
+    assert visitor.get(register_url)["X-Page-Cache"] == "bypass"
+    assert visitor.get(event.url)["X-Page-Cache"] == "hit"
+
+
+def test_a_sign_up_through_the_sign_up_page_shows_on_the_cached_event_page(make_event):
+    event = make_event(capacity=1)
+    assert "1 of 1 left" in text(anonymous_get(event.url))
+    assert anonymous_get(event.url)["X-Page-Cache"] == "hit"
+    visitor = Client(enforce_csrf_checks=True)
+    form_page = visitor.get(event.url + "register/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text(form_page)).group(1)
+    response = visitor.post(event.url + "register/", {**SIGNUP, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    html = text(anonymous_get(event.url))
+    assert "All places are taken" in html and "Join the waiting list" in html
+
+
+def test_board_page_is_shared_and_the_like_page_never_is(demo_home):
+    board = make_board(demo_home, comments_enabled=True, reactions_enabled=True)
+    post = make_post(board, title="Twelve languages of hello")
+    first = anonymous_get(board.url)
+    second = anonymous_get(board.url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert "Twelve languages of hello" in text(second)
+    assert f'action="{board.url}posts/{post.pk}/like/"' in text(second)
+    assert "csrfmiddlewaretoken" not in text(second)
+
+    like_url = f"{board.url}posts/{post.pk}/like/?next={board.url}"
+    for _ in range(2):
+        response = anonymous_get(like_url)
+        assert response["X-Page-Cache"] == "bypass"
+        assert "csrfmiddlewaretoken" in text(response)
+
+
+def test_a_like_shows_on_the_shared_board_and_the_liker_gets_their_own(demo_home):
+    board = make_board(demo_home, reactions_enabled=True)
+    post = make_post(board, title="Twelve languages of hello")
+    assert anonymous_get(board.url)["X-Page-Cache"] == "miss"
+    assert anonymous_get(board.url)["X-Page-Cache"] == "hit"
+    liker = Client(enforce_csrf_checks=True)
+    like_page = liker.get(f"{board.url}posts/{post.pk}/like/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text(like_page)).group(1)
+    response = liker.post(f"{board.url}posts/{post.pk}/like/", {"next": board.url, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    # The liker has the like key now: their board is rendered for them (never stored), showing their like.
+    own = liker.get(board.url)
+    assert "X-Page-Cache" not in own
+    assert 'aria-pressed="true"' in text(own)
+    # Everybody else gets a fresh shared copy with the new count and no "liked" state.
+    shared = anonymous_get(board.url)
+    assert shared["X-Page-Cache"] == "miss"
+    assert 'aria-pressed="true"' not in text(shared)
+    assert '<span class="board-like__count" data-like-count>1</span>' in text(shared)
+    assert anonymous_get(board.url)["X-Page-Cache"] == "hit"
 
 
 def _messages_cookie(message_text):
