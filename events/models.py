@@ -28,6 +28,7 @@ from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES, BaseStreamBlock, validate_video_url
 from home.models import IndexedWithChildRelationsMixin, PageMetaMixin
+from home.page_cache import cache_until
 
 from .dates import academic_year, format_event_dates, format_moment
 
@@ -138,6 +139,8 @@ class EventIndexPage(RoutablePageMixin, PageMetaMixin, Page):
         past_page = _paginate(
             events.filter(end__lt=now).order_by("-start", "-pk"), PAST_PER_PAGE, request.GET.get("page")
         )
+        # An upcoming event moves to the past list when it ends.
+        cache_until(request, min((event.end for event in upcoming_page), default=None))
         return self.render(
             request, context_overrides={"upcoming_page": upcoming_page, "past_page": past_page, "now": now}
         )
@@ -394,6 +397,12 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
     def is_past(self, now=None):
         return self.end < (now or timezone.now())
 
+    def next_change(self, now=None):
+        """The next moment this event's pages change by the clock alone (sign-up opens or closes, it ends)."""
+        now = now or timezone.now()
+        moments = [moment for moment in (self.signup_opens, self.signup_deadline, self.end) if moment and moment > now]
+        return min(moments, default=None)
+
     @property
     def has_recording(self):
         return bool(self.video_url)
@@ -446,6 +455,7 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
         context["signup_state"] = self.signup_state(now)
         context["is_past"] = self.is_past(now)
         context["retention_days"] = retention_days()
+        cache_until(request, self.next_change(now))
         return context
 
     @path("")

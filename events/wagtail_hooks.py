@@ -10,6 +10,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import IndexView
 
+from home.page_cache import cache_until
 from home.templatetags.site_tags import render_slot
 
 from . import admin_views
@@ -150,6 +151,8 @@ def upcoming_events_slot(context):
         .annotate(confirmed_count=confirmed_count_subquery())
         .order_by("start", "pk")[:HOME_SLOT_EVENTS]
     )
+    # The home page drops an event from this slot when it ends.
+    cache_until(context.get("request"), min((event.end for event in events), default=None))
     # The events themselves are filtered for privacy; the index link needs no second privacy lookup.
     index = EventIndexPage.objects.live().only("id", "url_path", "path", "depth").first() if events else None
     return render_slot(

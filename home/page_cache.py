@@ -13,16 +13,20 @@ queries, so bursts of visitors (a mail-out, an assembly) stay cheap. What makes 
   unpublished or moved) replaces the cache *generation*, a random token that is part of every key, so
   the next request renders afresh. It runs both at once and again after the transaction commits, so a
   request racing the change cannot store the old content under the new generation.
+- What changes with the clock rather than with content (an event's sign-up closing, an event becoming
+  past) is told by the code that renders it: `cache_until(request, moment)` keeps that page no longer.
 """
 
 import hashlib
 import logging
+import math
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 GENERATION_KEY = "page-cache:generation"
@@ -58,6 +62,28 @@ def invalidate():
     """Make every cached page stale: now, and again once the current transaction commits."""
     _replace_generation()
     transaction.on_commit(_replace_generation)
+
+
+def cache_until(request, moment):
+    """Keep the page `request` renders in the page cache no later than `moment` (an aware datetime).
+
+    For pages whose content changes at a known time without anybody saving anything: an event page when
+    its sign-up opens or closes, a listing when an event on it ends. The earliest moment given wins.
+    """
+    if request is None or moment is None:
+        return
+    current = getattr(request, "_page_cache_until", None)
+    if current is None or moment < current:
+        request._page_cache_until = moment
+
+
+def _timeout(request):
+    """Seconds to keep this request's page: PAGE_CACHE_SECONDS, or less when `cache_until` said so."""
+    timeout = settings.PAGE_CACHE_SECONDS
+    until = getattr(request, "_page_cache_until", None)
+    if until is not None:
+        timeout = min(timeout, math.floor((until - timezone.now()).total_seconds()))
+    return timeout
 
 
 def _cache_key(request, generation):
@@ -125,10 +151,11 @@ class AnonymousPageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if _response_is_cacheable(request, response):
+        timeout = _timeout(request) if _response_is_cacheable(request, response) else 0
+        if timeout > 0:
             headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_STORED_HEADERS]
             try:
-                cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+                cache.set(key, (response.status_code, headers, response.content), timeout)
             except Exception:
                 logger.warning("Page cache unavailable; %s not stored", request.path, exc_info=True)
             response["X-Page-Cache"] = "miss"

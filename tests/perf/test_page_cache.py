@@ -186,6 +186,38 @@ def test_a_page_with_a_csrf_token_is_never_shared(demo_home):
     assert Client(enforce_csrf_checks=True).get(contact.url)["X-Page-Cache"] == "bypass"
 
 
+def test_an_event_page_is_kept_no_longer_than_until_its_sign_up_closes(make_event):
+    """Sign-up closing changes the page with nobody saving anything: the cache must not outlive it."""
+    import time
+
+    closes = timezone.now() + timedelta(seconds=3)
+    event = make_event(start=timezone.now() + timedelta(days=5), signup_closes=closes, title="Closing soon")
+    first, second = anonymous_get(event.url), anonymous_get(event.url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert f'href="{event.url}register/"' in text(second)
+
+    time.sleep(max(0, (closes - timezone.now()).total_seconds()) + 0.2)
+    after = anonymous_get(event.url)
+    assert after["X-Page-Cache"] == "miss"
+    assert f'href="{event.url}register/"' not in text(after)
+
+
+def test_the_events_index_and_home_page_are_kept_no_longer_than_until_the_next_event_ends(make_event):
+    import time
+
+    ends = timezone.now() + timedelta(seconds=3)
+    make_event(start=ends - timedelta(hours=1), end=ends, title="Ending any moment")
+    for url in ("/events/", "/"):
+        assert [anonymous_get(url)["X-Page-Cache"] for _ in range(2)] == ["miss", "hit"]
+        assert "Ending any moment" in text(anonymous_get(url)).split('id="past-heading"')[0]
+
+    time.sleep(max(0, (ends - timezone.now()).total_seconds()) + 0.2)
+    index, home = anonymous_get("/events/"), anonymous_get("/")
+    assert (index["X-Page-Cache"], home["X-Page-Cache"]) == ("miss", "miss")
+    assert "Ending any moment" in text(index).split('id="past-heading"')[1]  # now among the past events
+    assert "Ending any moment" not in text(home)
+
+
 def test_event_page_is_shared_and_its_sign_up_page_never_is(make_event):
     """The event page only links to `register/`, so it holds no token and comes from the cache; the form does not."""
     event = make_event(start=timezone.now() + timedelta(days=5), title="Welcome webinar")
