@@ -12,7 +12,6 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -27,7 +26,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES, BaseStreamBlock, validate_video_url
-from home.models import IndexedWithChildRelationsMixin, PageMetaMixin
+from home.models import IndexedWithChildRelationsMixin, OneQueryChildRouteMixin, PageMetaMixin
 from home.page_cache import cache_until
 
 from .dates import academic_year, format_event_dates, format_moment
@@ -71,8 +70,11 @@ def confirmed_count_subquery():
     return Coalesce(Subquery(confirmed), 0)
 
 
-class EventIndexPage(RoutablePageMixin, PageMetaMixin, Page):
+class EventIndexPage(OneQueryChildRouteMixin, RoutablePageMixin, PageMetaMixin, Page):
     """The events section: upcoming and past events, the webinar archive and the calendar feed."""
+
+    child_route_model = "EventPage"
+    child_route_select_related = ("image",)
 
     intro = models.TextField(
         max_length=600,
@@ -110,22 +112,6 @@ class EventIndexPage(RoutablePageMixin, PageMetaMixin, Page):
             .select_related("image")
             .annotate(confirmed_count=confirmed_count_subquery())
         )
-
-    def route(self, request, path_components):
-        """An event's URL (and its sign-up, ics... routes) costs one query for the event and its image.
-
-        Wagtail's own routing fetches the child as a base page, then its specific row, then (for the "All
-        events" link) this page again, and the image on first use: four queries where one does.
-        """
-        if self.live and path_components:
-            try:
-                self.resolve_subpage("/" + "/".join(path_components) + "/")
-            except Http404:
-                event = EventPage.objects.child_of(self).select_related("image").filter(slug=path_components[0]).first()
-                if event is not None:
-                    event._cached_parent_obj = self
-                    return event.route(request, path_components[1:])
-        return super().route(request, path_components)
 
     @path("")
     def index_route(self, request):

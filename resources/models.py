@@ -27,7 +27,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock, validate_video_url
-from home.models import IndexedWithChildRelationsMixin, PageMetaMixin
+from home.models import IndexedWithChildRelationsMixin, OneQueryChildRouteMixin, PageMetaMixin
 
 # The award's three processes, each with a listing at <library>/<slug>/.
 PROCESS_ROUTE_SLUGS = ("learn", "embed", "share")
@@ -153,8 +153,11 @@ class TaggedResource(TaggedItemBase):
     content_object = ParentalKey("ResourcePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ResourceIndexPage(RoutablePageMixin, PageMetaMixin, Page):
+class ResourceIndexPage(OneQueryChildRouteMixin, RoutablePageMixin, PageMetaMixin, Page):
     """The library: filterable cards of every resource beneath it, with tag and process pages and a feed."""
+
+    child_route_model = "ResourcePage"
+    child_route_select_related = ("resource_type", "thumbnail")
 
     intro = models.TextField(
         max_length=600, blank=True, help_text="A sentence or two under the title: what schools find here."

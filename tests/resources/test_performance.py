@@ -24,7 +24,7 @@ MAX_QUERIES = {
     "tag page": 25,
     "process page": 24,
     "feed": 10,
-    "resource page": 24,
+    "resource page": 21,  # the resource, its type and thumbnail in one query (OneQueryChildRouteMixin)
     # The whole home page also holds the other apps' slots, so only "same with 10 and 500" is asserted for it;
     # our own slot is pinned below.
     "home page": None,
