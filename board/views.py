@@ -7,8 +7,10 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Page as PaginatorPage
 from django.db import DatabaseError
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -137,6 +139,25 @@ def _paginate(queryset, per_page, number):
         return paginator.page(paginator.num_pages)
 
 
+def _first_page_of_each_section(posts, sections, per_page):
+    """The first `per_page` posts of every section in one query (numbered within their section by a window
+    function), and every section's count in another, instead of a count and a page per section; the images
+    and comments are then fetched once for all sections."""
+    counts = dict(posts.order_by().values_list("section_id").annotate(n=Count("pk")))
+    ranked = posts.annotate(
+        section_rank=Window(RowNumber(), partition_by=[F("section_id")], order_by=list(posts.query.order_by))
+    ).filter(section_rank__lte=per_page)
+    by_section = {}
+    for post in ranked:
+        by_section.setdefault(post.section_id, []).append(post)
+    columns = []
+    for section in sections:
+        # A paginator over range(count) knows the number of pages without another query.
+        paginator = Paginator(range(counts.get(section.pk, 0)), per_page)
+        columns.append({"section": section, "page": PaginatorPage(by_section.get(section.pk, []), 1, paginator)})
+    return columns
+
+
 def _liked_ids(request, posts):
     key = _browser_key(request)
     if not key or not posts:
@@ -181,12 +202,8 @@ def board_index(request, board):
         )
         shown = list(wall_page.object_list)
     else:
-        shown = []
-        for section in sections:
-            page_number = _page_number(request.GET.get("page")) if request.GET.get("section") == section.slug else 1
-            section_page = _paginate(base.filter(section=section), per_page, page_number)
-            columns.append({"section": section, "page": section_page})
-            shown.extend(section_page.object_list)
+        columns = _first_page_of_each_section(base, sections, per_page)
+        shown = [post for column in columns for post in column["page"].object_list]
     schools = (
         BoardPost.objects.approved()
         .filter(board=board)

@@ -273,7 +273,22 @@ def _count_queries(client, url):
 
 
 # The most queries each public view may make, whatever the number of posts (3 sections on the board).
-QUERY_PINS = {"board": {"columns": 21, "wall": 15}, "filtered": 15, "detail": 12, "like": 11, "rss": 7, "print": 13}
+QUERY_PINS = {"board": {"columns": 15, "wall": 15}, "filtered": 15, "detail": 12, "like": 11, "rss": 7, "print": 13}
+
+
+def test_columns_cost_the_same_queries_with_three_sections_or_six(client, board):
+    """Every section's first posts come in one query (and their counts in one), not a page per section."""
+    from board.models import BoardSection
+
+    _bulk_posts(board, 30)
+    client.get(board.url)
+    with_three = _count_queries(client, board.url)
+    for number in range(3):
+        BoardSection.objects.create(board=board, name=f"Extra {number}", slug=f"extra-{number}", sort_order=10 + number)
+    _bulk_posts(board, 30)
+    html = client.get(board.url).content.decode()
+    assert html.count('class="board-column"') == 6
+    assert _count_queries(client, board.url) == with_three
 
 
 @pytest.mark.parametrize("layout", ["columns", "wall"])
