@@ -81,6 +81,8 @@ def test_teacher_signs_up_with_the_keyboard_only(site, page):
     page.keyboard.press("Enter")
 
     page.wait_for_selector(".error-summary")
+    # site.js (deferred) moves the focus; it has run once the document is parsed.
+    page.wait_for_load_state("domcontentloaded")
     assert page.title().startswith(f"Error: Sign up: {event.title}")
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     assert "Tick the box to agree to the privacy notice" in page.locator(".error-summary").inner_text()

@@ -61,6 +61,8 @@ def test_teacher_sends_an_enquiry_with_the_keyboard_only(site, page):
     page.keyboard.press("Enter")  # the submit button
 
     page.wait_for_selector(".error-summary")
+    # site.js (deferred) moves the focus; it has run once the document is parsed.
+    page.wait_for_load_state("domcontentloaded")
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     assert "Enter a valid email address." in page.locator(".error-summary").inner_text()
     assert page.locator("#id_your_name").input_value() == "Amira Hassan"
