@@ -418,13 +418,13 @@ def like_post(request, board, post_id):
         return _like_confirm_page(request, board, post)
     key = _browser_key(request) or secrets.token_urlsafe(24)
     if not RateLimit(f"board-like:{board.pk}", limit=120, window=600).hit(client_ip(request)):
-        return (
-            JsonResponse({"error": "Too many likes in a short time."}, status=429)
-            if _wants_json(request)
-            else redirect(_back(request, board, post))
-        )
-    liked = services.toggle_reaction(post, key)
-    post.refresh_from_db(fields=["reaction_count"])
+        return _like_not_stored(request, board, post, LIKE_RATE_LIMITED_MESSAGE, status=429)
+    try:
+        liked = services.toggle_reaction(post, key)
+        post.refresh_from_db(fields=["reaction_count"])
+    except DatabaseError:
+        logger.exception("Like not saved")
+        return _like_not_stored(request, board, post, LIKE_SAVE_FAILED_MESSAGE, status=503)
     if _wants_json(request):
         response = JsonResponse({"liked": liked, "count": post.reaction_count})
     else:
@@ -433,18 +433,33 @@ def like_post(request, board, post_id):
     return response
 
 
-def _like_confirm_page(request, board, post):
+LIKE_RATE_LIMITED_MESSAGE = "There have been a lot of likes from here in the last few minutes. Please try again later."
+LIKE_SAVE_FAILED_MESSAGE = (
+    "Sorry, we could not save your like just now, so nothing changed. Please try again in a few minutes."
+)
+
+
+def _like_not_stored(request, board, post, message, status):
+    """Say why nothing changed: as JSON to board.js, else on the like page with its form to try again."""
+    if _wants_json(request):
+        return JsonResponse({"error": message}, status=status)
+    return _like_confirm_page(request, board, post, error=message, status=status)
+
+
+def _like_confirm_page(request, board, post, error="", status=200):
     """Reads only: never likes, never sets the browser-key cookie (link previewers and prefetchers come here)."""
     context = _base_context(request, board)
+    next_url = request.POST.get("next", "") if request.method == "POST" else request.GET.get("next", "")
     context.update(
         {
             "post": post,
             "liked": post.pk in _liked_ids(request, [post]),
-            "next_url": _next_url(request.GET.get("next", ""), board),
+            "next_url": _next_url(next_url, board),
             "back_url": _back(request, board, post),
+            "error": error,
         }
     )
-    return TemplateResponse(request, "board/like_confirm.html", context)
+    return TemplateResponse(request, "board/like_confirm.html", context, status=status)
 
 
 def _wants_json(request):

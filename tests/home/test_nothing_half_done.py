@@ -164,6 +164,27 @@ def test_report_is_counted_whole_or_not_at_all(client, board, fail_writes):
     assert post.report_count == 0
 
 
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_a_like_the_database_refuses_changes_nothing_and_says_so(client, board, fail_writes, accept):
+    from board.models import BoardReaction
+    from board.views import BROWSER_COOKIE, LIKE_SAVE_FAILED_MESSAGE
+
+    post = make_post(board)
+    fail_writes("board_boardpost", "UPDATE")  # the like row is written first, then the post's count
+    response = client.post(f"{board.url}posts/{post.pk}/like/", {"next": board.url}, HTTP_ACCEPT=accept)
+    assert response.status_code == 503
+    if accept == "application/json":
+        assert response.json() == {"error": LIKE_SAVE_FAILED_MESSAGE}
+    else:
+        html = response.content.decode()
+        assert "could not save your like just now" in html and "<title>Error: " in html
+        assert 'name="next"' in html  # the form is there to try again, back to the same place
+    assert BROWSER_COOKIE not in response.cookies  # no like key handed out for a like that was not stored
+    assert BoardReaction.objects.count() == 0
+    post.refresh_from_db()
+    assert post.reaction_count == 0
+
+
 def test_comment_and_its_audit_entry_are_one_write(client, board, fail_writes, django_capture_on_commit_callbacks):
     post = make_post(board)
     fail_writes("wagtailcore_modellogentry", "INSERT")  # after the comment row
