@@ -17,3 +17,8 @@ class BoardConfig(AppConfig):
             "board.delete_blockedword",
         }
     }
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

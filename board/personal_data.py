@@ -80,9 +80,7 @@ def erase(email):
             log(post, "privacy.erase", data={"what": "board post anonymised"})
             anonymised += 1
         else:
-            if post.attachment:
-                post.attachment.delete(save=False)
-            delete_post_by_author(post)
+            delete_post_by_author(post)  # its image and attachment go with it (board/signals.py)
             deleted += 1
     posts, comments, reports = _mentioning(email)
     redacted = 0

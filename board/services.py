@@ -168,12 +168,10 @@ def edit_post_by_author(post, data, cleaned_image=None, cleaned_attachment=None,
 
 
 def delete_post_by_author(post):
+    """The post and its audit entry; its image and attachment go with it (board/signals.py)."""
     with transaction.atomic():
         log(post, "wagtail.delete")
-        image = post.image
         post.delete()
-        if image is not None:
-            image.delete()
 
 
 def approve(post, user):

@@ -278,6 +278,48 @@ def test_author_deletes_own_pending_post(client, board):
     assert BoardPost.objects.count() == 0
 
 
+def _uploads_of(post):
+    from django.core.files.storage import default_storage
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.filter(pk=post.image_id).first()
+    return {
+        "attachment": default_storage.exists(post.attachment.name),
+        "image": image is not None and default_storage.exists(image.file.name),
+    }
+
+
+def test_a_deleted_post_takes_its_photo_and_attachment_with_it(client, board, django_capture_on_commit_callbacks):
+    submit(
+        client,
+        board,
+        image=upload("p.png", image_bytes("PNG"), "image/png"),
+        image_alt="A red square",
+        attachment=upload("plan.pdf", PDF),
+    )
+    post = BoardPost.objects.get()
+    assert _uploads_of(post) == {"attachment": True, "image": True}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{board.url}posts/{post.pk}/delete/").status_code == 302
+    assert _uploads_of(post) == {"attachment": False, "image": False}
+
+
+def test_a_post_a_moderator_deletes_in_the_admin_takes_its_uploads_too(
+    client, board, editor, django_capture_on_commit_callbacks
+):
+    submit(client, board, image=upload("p.png", image_bytes("PNG"), "image/png"), image_alt="A red square")
+    submit(client, board, title="Second", attachment=upload("plan.pdf", PDF))
+    with_image, with_attachment = BoardPost.objects.order_by("pk")
+    client.force_login(editor)
+    for post in (with_image, with_attachment):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/admin/snippets/board/boardpost/delete/{post.pk}/")
+        assert response.status_code == 302
+    assert BoardPost.objects.count() == 0
+    assert _uploads_of(with_image)["image"] is False
+    assert _uploads_of(with_attachment)["attachment"] is False
+
+
 def test_rejected_post_cannot_be_edited_by_its_author(client, board, editor):
     from board.services import reject
 
