@@ -110,6 +110,27 @@ def page_without_js(browser):
     page.context.close()
 
 
+@pytest.fixture
+def new_page(browser):
+    """Another page in its own context (a second person, a narrow screen): `new_page(viewport={...})`.
+
+    Like `page`, it refuses requests off this machine and bypasses the CSP (Playwright's waits evaluate
+    scripts; the policy itself is proven in test_content_security_policy.py). Closed after the test.
+    """
+    pages = []
+
+    def make(**options):
+        pages.append(_new_page(browser, **options))
+        return pages[-1]
+
+    yield make
+    for made in pages:
+        made.context.close()
+
+
+NARROW = {"width": 320, "height": 640}  # the smallest phone screen the site supports
+
+
 def axe_violations(page):
     """Run axe-core on the current page against WCAG 2.0-2.2 A/AA; return readable violations."""
     page.add_script_tag(path=str(AXE_SCRIPT))

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from events.models import EventPage, EventRegistration
 
-from .conftest import axe_violations
+from .conftest import NARROW, axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -41,16 +41,12 @@ def test_events_pages_have_no_wcag_violations(site, page, path):
     assert axe_violations(page) == []
 
 
-def test_events_pages_fit_a_320px_screen(site, browser):
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    narrow = context.new_page()
-    try:
-        for path in ("/events/", next_event().url, next_event().url + "register/", "/events/webinars/"):
-            narrow.goto(site + path)
-            overflow = narrow.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, path
-    finally:
-        context.close()
+def test_events_pages_fit_a_320px_screen(site, new_page):
+    narrow = new_page(viewport=NARROW)
+    for path in ("/events/", next_event().url, next_event().url + "register/", "/events/webinars/"):
+        narrow.goto(site + path)
+        overflow = narrow.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, path
 
 
 def test_teacher_signs_up_with_the_keyboard_only(site, page):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import axe_violations
+from .conftest import NARROW, axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -108,19 +108,10 @@ def test_library_pages_have_no_wcag_violations(site, page, path):
     assert axe_violations(page) == []
 
 
-def test_library_works_at_320_pixels(site, browser):
-    # bypass_csp lets axe-core be injected; the site's own policy is proven in test_content_security_policy.py.
-    context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True)
-    context.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith("http://localhost") else route.abort(),
-    )
-    page = context.new_page()
-    try:
-        page.goto(site + "/resources/?process=embed")
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0
-        assert page.locator("#facet-audience-primary").is_visible()
-        assert axe_violations(page) == []
-    finally:
-        context.close()
+def test_library_works_at_320_pixels(site, new_page):
+    page = new_page(viewport=NARROW)
+    page.goto(site + "/resources/?process=embed")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    assert page.locator("#facet-audience-primary").is_visible()
+    assert axe_violations(page) == []

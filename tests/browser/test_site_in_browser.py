@@ -4,7 +4,7 @@ and axe-core's WCAG 2.2 A/AA checks on each page type."""
 import pytest
 from wagtail.contrib.forms.models import FormSubmission
 
-from .conftest import axe_violations
+from .conftest import NARROW, axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -86,12 +86,10 @@ def test_enquiry_form_works_without_javascript(site, page_without_js):
 
 
 @pytest.mark.parametrize("path", ["/", "/about/", "/contact/", "/search/?q=sanctuary"])
-def test_pages_fit_a_320px_screen_without_sideways_scrolling(site, browser, path):
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    page = context.new_page()
+def test_pages_fit_a_320px_screen_without_sideways_scrolling(site, new_page, path):
+    page = new_page(viewport=NARROW)
     page.goto(site + path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    context.close()
 
 
 def test_search_from_the_header(site, page):
