@@ -36,3 +36,11 @@ def test_search_filters_through_the_title_and_body_expression_index(demo_site):
     for sql in queries:
         plan = _plan(sql)
         assert "home_search_title_body_gin" in plan, plan
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_index_takes_new_entries_directly_not_through_a_pending_list(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'home_search_title_body_gin'")
+        (options,) = cursor.fetchone()
+    assert "fastupdate=off" in (options or [])
