@@ -449,12 +449,11 @@ def _like_not_stored(request, board, post, message, status):
 def _like_confirm_page(request, board, post, error="", status=200):
     """Reads only: never likes, never sets the browser-key cookie (link previewers and prefetchers come here)."""
     context = _base_context(request, board)
-    next_url = request.POST.get("next", "") if request.method == "POST" else request.GET.get("next", "")
     context.update(
         {
             "post": post,
             "liked": post.pk in _liked_ids(request, [post]),
-            "next_url": _next_url(next_url, board),
+            "next_url": _requested_next(request, board),
             "back_url": _back(request, board, post),
             "error": error,
         }
@@ -479,9 +478,14 @@ def _next_url(next_url, board):
     return ""
 
 
+def _requested_next(request, board):
+    """The request's `next` (form field on a POST, query parameter otherwise), if it is safe to return to."""
+    return _next_url((request.POST if request.method == "POST" else request.GET).get("next", ""), board)
+
+
 def _back(request, board, post):
     """Return to where the visitor was (only our own board's pages), at the post."""
-    next_url = _next_url((request.POST if request.method == "POST" else request.GET).get("next", ""), board)
+    next_url = _requested_next(request, board)
     if next_url:
         return f"{next_url}#post-{post.pk}"
     return post.get_absolute_url()

@@ -39,34 +39,37 @@ class OneQueryChildRouteMixin:
 
     For index pages whose children are all one page type (events, resources). Wagtail's own routing fetches
     the child as a base page, then its specific row, then the parent again for links, then related rows such
-    as the image on first use: four or five queries where one does. Put it before RoutablePageMixin; the
-    index's own routes (feed/, tag/..., webinars/...) still win over a child with the same slug, as in Wagtail.
+    as the image on first use: four or five queries where one does. For RoutablePageMixin indexes, listed
+    before it; the index's own routes (feed/, tag/..., webinars/...) still win over a child with the same slug,
+    as in Wagtail.
     """
 
-    child_route_model = None  # the children's page type: a model, or its name in the index's app
+    child_route_model = None  # the children's page type: a model, or its name in the index's app (required)
     child_route_select_related = ()  # foreign keys every child page shows
 
     def route(self, request, path_components):
-        if self.live and path_components and self.child_route_model is not None:
-            resolve_subpage = getattr(self, "resolve_subpage", None)
-            try:
-                if resolve_subpage is None:
-                    raise Http404
-                resolve_subpage("/" + "/".join(path_components) + "/")
-            except Http404:
-                model = self.child_route_model
-                if isinstance(model, str):
-                    model = apps.get_model(self._meta.app_label, model)
-                child = (
-                    model.objects.child_of(self)
-                    .select_related(*self.child_route_select_related)
-                    .filter(slug=path_components[0])
-                    .first()
-                )
-                if child is not None:
-                    child._cached_parent_obj = self
-                    return child.route(request, path_components[1:])
+        if self.live and path_components and not self._is_own_route(path_components):
+            model = self.child_route_model
+            if isinstance(model, str):
+                model = apps.get_model(self._meta.app_label, model)
+            child = (
+                model.objects.child_of(self)
+                .select_related(*self.child_route_select_related)
+                .filter(slug=path_components[0])
+                .first()
+            )
+            if child is not None:
+                child._cached_parent_obj = self
+                return child.route(request, path_components[1:])
         return super().route(request, path_components)
+
+    def _is_own_route(self, path_components):
+        """Whether RoutablePageMixin answers this path itself (feed/, tag/<slug>/, webinars/...)."""
+        try:
+            self.resolve_subpage("/" + "/".join(path_components) + "/")
+        except Http404:
+            return False
+        return True
 
 
 class PageMetaMixin:

@@ -131,6 +131,15 @@ def new_page(browser):
 NARROW = {"width": 320, "height": 640}  # the smallest phone screen the site supports
 
 
+def tab_until(page, condition, limit=60):
+    """Press Tab until `condition` (a JavaScript expression about `el`, the focused element) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => {condition})(document.activeElement)"):
+            return
+    raise AssertionError(f"could not reach an element where {condition} with Tab")
+
+
 def axe_violations(page):
     """Run axe-core on the current page against WCAG 2.0-2.2 A/AA; return readable violations."""
     page.add_script_tag(path=str(AXE_SCRIPT))

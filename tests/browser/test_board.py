@@ -10,7 +10,7 @@ from PIL import Image
 from board.demo import DEMO_POSTING_CODE
 from board.models import BoardPost
 
-from .conftest import NARROW, axe_violations
+from .conftest import NARROW, axe_violations, tab_until
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -23,12 +23,8 @@ def _photo(tmp_path):
     return path
 
 
-def _tab_to(page, element_id, limit=40):
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == element_id:
-            return
-    raise AssertionError(f"could not reach #{element_id} with Tab")
+def _tab_to(page, element_id):
+    tab_until(page, f"el.id === {element_id!r}")
 
 
 def test_post_with_keyboard_editor_approves_visitor_likes(site, page, new_page, tmp_path):
@@ -114,7 +110,7 @@ def test_like_works_without_javascript_in_two_steps_by_keyboard(site, page_witho
     page.wait_for_url(f"{site}/board/posts/{post_id}/like/**")
     assert page.locator("h1").inner_text() == f"Like “{title}”?"
     assert BoardPost.objects.get(pk=post_id).reaction_count == 0
-    _tab_to_text(page, "Like this post")
+    tab_until(page, "el.textContent.trim() === 'Like this post'")
     page.keyboard.press("Enter")
     # Step two done: back where the visitor was, at the post, shown as liked.
     page.wait_for_url(f"{site}/board/?section=learn#post-{post_id}")
@@ -122,14 +118,6 @@ def test_like_works_without_javascript_in_two_steps_by_keyboard(site, page_witho
     assert liked.get_attribute("aria-pressed") == "true"
     assert page.locator(f"#post-{post_id} [data-like-count]").inner_text() == "1"
     assert BoardPost.objects.get(pk=post_id).reaction_count == 1
-
-
-def _tab_to_text(page, text, limit=60):
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == text:
-            return
-    raise AssertionError(f"could not reach {text!r} with Tab")
 
 
 def test_like_page_has_no_wcag_violations(site, page):

@@ -5,22 +5,13 @@ from django.utils import timezone
 
 from events.models import EventPage, EventRegistration
 
-from .conftest import NARROW, axe_violations
+from .conftest import NARROW, axe_violations, tab_until
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def next_event():
     return EventPage.objects.live().filter(start__gte=timezone.now()).order_by("start").first()
-
-
-def _tab_to(page, condition, limit=60):
-    """Press Tab until `condition` (a JS expression about document.activeElement) holds."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(el => {condition})(document.activeElement)"):
-            return
-    raise AssertionError(f"could not reach an element where {condition} with Tab")
 
 
 @pytest.mark.parametrize(
@@ -54,12 +45,12 @@ def test_teacher_signs_up_with_the_keyboard_only(site, page):
     page.goto(site + event.url)
     # The event page has no form: its "Sign up" link leads to the sign-up page.
     assert page.locator("main form").count() == 0
-    _tab_to(page, f"el.tagName === 'A' && el.textContent.trim() === 'Sign up for {event.title}'")
+    tab_until(page, f"el.tagName === 'A' && el.textContent.trim() === 'Sign up for {event.title}'")
     page.keyboard.press("Enter")
     page.wait_for_url(site + event.url + "register/")
     assert page.locator("h1").inner_text() == f"Sign up: {event.title}"
     assert axe_violations(page) == []
-    _tab_to(page, "el.id === 'id_name'")
+    tab_until(page, "el.id === 'id_name'")
     page.keyboard.type("Amira Hassan")
     page.keyboard.press("Tab")
     page.keyboard.type("a.hassan@school.example.org")
