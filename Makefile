@@ -26,15 +26,29 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py load_demo_content
+	$(BIN)/python manage.py configure_site
 	$(BIN)/python manage.py ensure_dev_admin
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/); Ctrl+C stops it."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# PYTEST_ARGS passes options through, e.g. `make test PYTEST_ARGS="tests/events -x"`.
-test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# The Nu HTML Checker for the crawl test (tests/browser/test_crawl.py): vnu-jar from the npm registry, pinned, into
+# .tools/ (gitignored). It needs Java (`apt-get install default-jre-headless`); without npm the crawl says it could
+# not validate.
+VNU_VERSION := 26.9.27
+VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR):
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --prefix .tools --no-audit --no-fund --silent --no-save vnu-jar@$(VNU_VERSION); \
+	else echo "npm not found: the crawl test cannot validate HTML (install Node.js and npm)."; fi
+
+# PYTEST_ARGS passes options through, e.g. `make test PYTEST_ARGS="tests/events -x"`. The tests run in
+# PYTEST_WORKERS processes (pytest-xdist; one per core by default), each taking whole files in the order
+# tests/conftest.py sets (slowest first); PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
+test: install $(VNU_JAR)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

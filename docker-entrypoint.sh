@@ -12,6 +12,10 @@ case "$1" in
         python manage.py createcachetable
         # Least-privilege admin groups (Editors, Moderators, Event sign-ups), reset to their definition.
         python manage.py ensure_admin_groups
+        # A new database gets the site's pages and settings (no demo content); an existing site is left alone.
+        python manage.py load_site_structure
+        # The default Site's host and port from BASE_URL, so absolute URLs (sitemap, feeds, canonical) name it.
+        python manage.py configure_site
         python manage.py update_index
         ;;
     *)

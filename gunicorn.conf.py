@@ -13,6 +13,12 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "5000"))
 # The TLS proxy in front of us sets X-Forwarded-*; Django decides what to trust (SECURE_PROXY_SSL_HEADER).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Request heads (issue 14): a longest request line, fewest headers and longest header gunicorn accepts; longer
+# is refused with 400 before Django runs. gunicorn has no body limit: Django refuses bodies over
+# REQUEST_BODY_MAX_BYTES unread, and the proxy must cap them first (docs/deployment.md, client_max_body_size).
+limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", "4094"))
+limit_request_fields = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELDS", "100"))
+limit_request_field_size = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", "8190"))
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -79,6 +79,8 @@ def site_env(page_cache=True):
         MEDIA_ROOT=str(DATA_DIR / "media"),
         CACHE_KEY_PREFIX=f"bench-{secrets.token_hex(4)}",
         PAGE_CACHE_ENABLED="true" if page_cache else "false",
+        # Without REDIS_URL each worker caches in its own memory: fine here, the bench changes no content.
+        PAGE_CACHE_LOCAL_MEMORY_OK="true",
         LOG_LEVEL="WARNING",
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
     )

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 
+BOARD_COLLECTION_NAME = "Community board uploads"
+
 
 class BoardConfig(AppConfig):
     name = "board"
-    # Only moderators see the board's queue, and with it posters' private emails (see home/admin_groups.py).
+    # Only moderators see the board's queue, and with it posters' private emails (see security/admin_groups.py).
     admin_group_permissions = {
         "Moderators": {
             "board.view_boardpost",
@@ -16,6 +18,11 @@ class BoardConfig(AppConfig):
             "board.change_blockedword",
             "board.delete_blockedword",
         }
+    }
+
+    # The public's photos (rejected ones too) are kept in a collection only Moderators see (security/admin_groups.py).
+    admin_group_collections = {
+        BOARD_COLLECTION_NAME: {"Moderators": ["wagtailimages.change_image", "wagtailimages.choose_image"]}
     }
 
     def ready(self):

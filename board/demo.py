@@ -1,28 +1,21 @@
-"""Demo content for the board: the Coventry board, its Learn / Embed / Share sections, and posts.
+"""Demo content for the board: the board `structure.py` makes, opened to a demo posting code, and posts.
 
-Idempotent: the board is created only when no page with its slug exists under the home page, and
-posts only when the board has none, so what editors changed between two runs is kept.
+Idempotent: the board is opened only while it is closed without a code, and posts are added only when the
+board has none, so what editors changed between two runs is kept.
 """
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from wagtail.rich_text import RichText
 
-from home.demo import RESOURCE_PACK
 from home.demo_files import make_banner_image
-from home.uploads import clean_uploaded_image
+from home.structure import RESOURCE_PACK
+from security.uploads import clean_uploaded_image
 
-from . import services
-from .models import BlockedWord, BoardPage, BoardPost, BoardSection, hash_token, new_token
+from . import services, structure
+from .models import BlockedWord, BoardPage, BoardPost, hash_token, new_token
 
 DEMO_POSTING_CODE = "COVENTRY-WELCOME-2024"
-
-SECTIONS = [
-    ("Learn", "learn", "Learning about what it means to be seeking sanctuary."),
-    ("Embed", "embed", "Making welcome, safety and inclusion part of everyday school life."),
-    ("Share", "share", "Sharing your vision and achievements with the wider community."),
-]
 
 APPROVED = [
     {
@@ -42,8 +35,9 @@ APPROVED = [
         "families. Parents helped us with the spelling and pronunciation, and pupils recorded each one.",
         "display_name": "Mr Kowalski",
         "school": "Earlsdon Primary School",
-        "image": True,
-        "image_alt": "A colourful entrance display of speech bubbles, each saying hello in a different language.",
+        "image": "welcome-bubbles",  # one of the site's own illustrations (home.demo_files)
+        "image_alt": "A display of speech bubbles saying welcome in six languages: Welcome, Croeso, Witamy, "
+        "Bienvenue, Karibu and Bem-vindo.",
     },
     {
         "section": "share",
@@ -88,40 +82,20 @@ PENDING = [
 ]
 
 
-def ensure_board(home, stdout):
-    board = BoardPage.objects.child_of(home).filter(slug="board").first()
-    if board is not None:
-        return board.specific, False
-    board = BoardPage(
-        title="Community board",
-        slug="board",
-        show_in_menus=True,
-        intro="Schools across Coventry share ideas, resources and achievements on their way to becoming "
-        "Schools of Sanctuary. Every post is checked by the EMAS team before it appears.",
-        layout=BoardPage.Layout.COLUMNS,
-        posting_mode=BoardPage.PostingMode.CODE,
-        posting_code=DEMO_POSTING_CODE,
-        requires_approval=True,
-        comments_enabled=True,
-        reactions_enabled=True,
-        posting_guidance=RichText(
-            "<p>Share what your school is doing to <b>learn</b>, <b>embed</b> and <b>share</b> a culture of "
-            "welcome. Ask the EMAS team for your school's posting code.</p>"
-        ),
-        search_description="Ideas, resources and achievements shared by Coventry's Schools of Sanctuary.",
-    )
-    for name, slug, description in SECTIONS:
-        board.sections.add(BoardSection(name=name, slug=slug, description=description))
-    home.add_child(instance=board)
+def open_board_with_demo_code(board, stdout):
+    """The structure makes the board closed without a code; the demo opens it to the demo code, once."""
+    if board.posting_mode != BoardPage.PostingMode.CLOSED or board.posting_code:
+        return
+    board.posting_mode = BoardPage.PostingMode.CODE
+    board.posting_code = DEMO_POSTING_CODE
     board.save_revision().publish()
-    stdout.write("Created the community board.")
-    return board, True
+    stdout.write("Opened the community board to the demo posting code.")
 
 
 def _make_post(board, sections, data, status):
     image = None
     if data.get("image"):
-        cleaned = clean_uploaded_image(ContentFile(make_banner_image(800, 533), name="demo.jpg"))
+        cleaned = clean_uploaded_image(ContentFile(make_banner_image(800, 533, name=data["image"]), name="demo.jpg"))
         image = services.store_image(cleaned, data["title"], data["image_alt"])
     now = timezone.now()
     return BoardPost.objects.create(
@@ -144,7 +118,8 @@ def _make_post(board, sections, data, status):
 
 def load(home, stdout):
     with transaction.atomic():
-        board, _ = ensure_board(home, stdout)
+        board = structure.load(home, stdout)
+        open_board_with_demo_code(board, stdout)
         if not BlockedWord.objects.exists():
             BlockedWord.objects.create(phrase="idiot", note="Example: unkind words are held for review.")
         if not board.posts.exists():

@@ -1,7 +1,7 @@
 """Editors' exports of a board's approved posts: CSV and XLSX, safe to open in a spreadsheet.
 
-A cell that starts with = + - @ (or a tab/carriage return) would run as a formula in Excel; such
-values are prefixed with an apostrophe. Emails are never exported: the export is for sharing.
+Every cell goes through security.spreadsheets.spreadsheet_safe (text that would run as a formula gets a leading
+apostrophe), like every other export of the site. Emails are never exported: the export is for sharing.
 """
 
 import csv
@@ -11,16 +11,12 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from security.spreadsheets import spreadsheet_safe_row
+
 from .models import BoardPost
 from .views import editor_can_export
 
 HEADERS = ["Section", "Title", "Message", "Link", "Name shown", "School", "Approved", "Likes", "Attachment", "Post"]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def export_rows(request, board):
@@ -57,7 +53,7 @@ def export_csv(request, board):
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
     for row in export_rows(request, board):
-        writer.writerow([spreadsheet_safe(value) if isinstance(value, str) else value for value in row])
+        writer.writerow(spreadsheet_safe_row(row))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(board, "csv")}"'
     response["Cache-Control"] = "private, no-store"
@@ -72,7 +68,7 @@ def export_xlsx(request, board):
     sheet = workbook.create_sheet(title="Approved posts")
     sheet.append(HEADERS)
     for row in export_rows(request, board):
-        sheet.append([spreadsheet_safe(value) if isinstance(value, str) else value for value in row])
+        sheet.append(spreadsheet_safe_row(row))
     output = io.BytesIO()
     workbook.save(output)
     response = HttpResponse(

@@ -1,12 +1,12 @@
 """The public forms of the board: posting, commenting, reporting. Every one has the honeypot."""
 
-from urllib.parse import urlsplit
-
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 
-from home.public_input import add_honeypot
-from home.uploads import clean_uploaded_attachment, clean_uploaded_image
+from security.links import LINK_MAX_LENGTH, web_link
+from security.public_input import add_honeypot
+from security.uploads import clean_uploaded_attachment, clean_uploaded_image
 
 from .models import MESSAGE_MAX_LENGTH, BoardPost
 
@@ -14,6 +14,41 @@ from .models import MESSAGE_MAX_LENGTH, BoardPost
 def _strip_controls(value):
     """Drop invisible control characters (keep line breaks and tabs): they only serve to hide things."""
     return "".join(ch for ch in value if ch in "\n\t" or ch.isprintable() or ch == " ")
+
+
+class FileInputWithNotKeptNote(forms.ClearableFileInput):
+    """A file field that can say, beside itself, that the file chosen before an error is gone.
+
+    Browsers never refill a file input, so after any error on the form the person must choose the file again;
+    `not_kept_note` (set by `PostForm.note_files_not_kept`) says so right above the input, and the input's
+    aria-describedby points at it.
+    """
+
+    not_kept_note = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if not self.not_kept_note:
+            return html
+        note = format_html(
+            '<p class="field__note board-file-not-kept" id="{}_not_kept"><strong>{}</strong></p>',
+            (attrs or {}).get("id") or f"id_{name}",
+            self.not_kept_note,
+        )
+        return note + html
+
+
+class WebLinkField(forms.CharField):
+    """A link as the browser will open it (security/links.py): the stored value is the browser's reading."""
+
+    widget = forms.URLInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", LINK_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return web_link(super().to_python(value))
 
 
 class PostForm(forms.Form):
@@ -31,18 +66,16 @@ class PostForm(forms.Form):
         help_text=f"Up to {MESSAGE_MAX_LENGTH:,} characters. Web addresses become links.",
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    link = forms.URLField(
+    link = WebLinkField(
         label="Link",
         required=False,
-        max_length=500,
-        assume_scheme="https",
         help_text="A web page to point to, starting with https:// or http://.",
     )
     image = forms.FileField(
         label="Image",
         required=False,
         help_text="JPEG, PNG, WebP or GIF, up to 5 MB. We remove location and camera details from it.",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        widget=FileInputWithNotKeptNote(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
     image_alt = forms.CharField(
         label="Describe the image (alt text)",
@@ -54,7 +87,7 @@ class PostForm(forms.Form):
         label="Attachment",
         required=False,
         help_text="PDF, Word (.docx) or PowerPoint (.pptx), up to 10 MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.pptx"}),
+        widget=FileInputWithNotKeptNote(attrs={"accept": ".pdf,.docx,.pptx"}),
     )
     display_name = forms.CharField(
         label="Your name as shown", required=False, max_length=80, help_text="Leave empty to post as 'Anonymous'."
@@ -66,9 +99,12 @@ class PostForm(forms.Form):
         help_text="Never shown on the board. We only use it if we need to tell you about your post.",
     )
 
-    def __init__(self, *args, board, needs_code=True, **kwargs):
+    def __init__(self, *args, board, needs_code=True, code_refused="", **kwargs):
+        """`code_refused`: the message to give instead of checking the code (too many wrong codes lately)."""
         super().__init__(*args, **kwargs)
         self.board = board
+        self.code_refused = code_refused
+        self.code_was_wrong = False
         self.fields["section"].queryset = board.sections.all()
         if not needs_code:
             del self.fields["posting_code"]
@@ -78,7 +114,11 @@ class PostForm(forms.Form):
 
     def clean_posting_code(self):
         code = self.cleaned_data["posting_code"]
+        if self.code_refused:
+            # Not even compared: a locked-out guesser must not learn whether this guess was right.
+            raise ValidationError(self.code_refused)
         if not self.board.posting_code_matches(code):
+            self.code_was_wrong = True
             raise ValidationError("That posting code is not right. Check it with your EMAS contact.")
         return code
 
@@ -102,12 +142,6 @@ class PostForm(forms.Form):
 
     def clean_image_alt(self):
         return self._clean_text("image_alt")
-
-    def clean_link(self):
-        link = self.cleaned_data.get("link") or ""
-        if link and urlsplit(link).scheme not in {"http", "https"}:
-            raise ValidationError("Links must start with https:// or http://.")
-        return link
 
     def clean_image(self):
         upload = self.cleaned_data.get("image")
@@ -139,6 +173,27 @@ class PostForm(forms.Form):
 
     def has_existing_image(self):
         return False
+
+    def note_files_not_kept(self):
+        """Before the form is shown again with an error: name each chosen file that has to be chosen again.
+
+        Only for files the person chose and that were not refused themselves (a refused file has its own
+        error message, which already says to choose another).
+        """
+        if not self.is_bound or not self.errors:
+            return
+        for name in ("image", "attachment"):
+            upload = self.files.get(name)
+            if name not in self.fields or not upload or self.has_error(name):
+                continue
+            field = self[name]
+            field.field.widget.not_kept_note = (
+                f"Your {name} “{upload.name}” was not kept because the form had an error: choose it again."
+            )
+            described_by = [f"{field.auto_id}_not_kept"]
+            if field.help_text:
+                described_by.append(f"{field.auto_id}_helptext")
+            field.field.widget.attrs["aria-describedby"] = " ".join(described_by)
 
 
 class EditPostForm(PostForm):

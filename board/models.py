@@ -7,7 +7,6 @@ volume, and are moderated in the admin's queue rather than published through the
 import hashlib
 import hmac
 import secrets
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,8 +25,13 @@ from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import PageMetaMixin
+from page_cache import cache as page_cache
+from security.links import link_host, web_link
 
 MESSAGE_MAX_LENGTH = 2000
+# The widths a post's image is offered at (srcset), on the board's cards and on the post's own page.
+CARD_IMAGE_WIDTHS = (800, 400)
+PAGE_IMAGE_WIDTHS = (1200, 800, 400)
 
 
 def hash_token(token):
@@ -37,6 +41,11 @@ def hash_token(token):
 
 def new_token():
     return secrets.token_urlsafe(24)
+
+
+def page_cache_topic(board_id):
+    """What visitors' likes, reports and comments change in the page cache: only this board's own pages."""
+    return f"board:{board_id}"
 
 
 class BoardPage(RoutablePageMixin, PageMetaMixin, Page):
@@ -129,14 +138,23 @@ class BoardPage(RoutablePageMixin, PageMetaMixin, Page):
         return self.posting_mode != self.PostingMode.CLOSED
 
     def posting_code_matches(self, code):
-        """Constant-time comparison, so the code cannot be guessed from response times."""
+        """Constant-time comparison, so the code cannot be guessed from response times.
+
+        Ignores upper and lower case and spaces around the code: teachers type what they were told
+        ("coventry-welcome-2024"), not necessarily as the code is stored.
+        """
         if self.posting_mode != self.PostingMode.CODE:
             return True
-        expected = (self.posting_code or "").strip()
-        return bool(expected) and hmac.compare_digest(expected.encode(), (code or "").strip().encode())
+        expected = (self.posting_code or "").strip().casefold()
+        given = (code or "").strip().casefold()
+        return bool(expected) and hmac.compare_digest(expected.encode(), given.encode())
 
     def approved_posts(self):
         return BoardPost.objects.filter(board=self, status=BoardPost.Status.APPROVED)
+
+    def serve(self, request, *args, **kwargs):
+        page_cache.depends_on(page_cache_topic(self.pk))
+        return super().serve(request, *args, **kwargs)
 
     # Routes: thin wrappers; the views live in board/views.py.
     @path("")
@@ -331,8 +349,10 @@ class BoardPost(models.Model):
             raise ValidationError({"section": "Choose a section of this post's board."})
         if self.image_id and not self.image_alt.strip():
             raise ValidationError({"image_alt": "Describe the image for people who cannot see it."})
-        if self.link and urlsplit(self.link).scheme not in {"http", "https"}:
-            raise ValidationError({"link": "Links must start with http:// or https://."})
+        try:
+            self.link = web_link(self.link)
+        except ValidationError as error:
+            raise ValidationError({"link": error.messages}) from error
 
     @property
     def author(self):
@@ -343,9 +363,14 @@ class BoardPost(models.Model):
         return self.status == self.Status.APPROVED
 
     @cached_property
+    def public_link(self):
+        """The link as a browser opens it, or "" if it is not acceptable (rows stored before security/links.py)."""
+        return web_link(self.link) if link_host(self.link) else ""
+
+    @cached_property
     def link_domain(self):
-        host = urlsplit(self.link).hostname or ""
-        return host.removeprefix("www.")
+        """The host the browser opens (punycode for international names), shown as "Visit …"."""
+        return link_host(self.link).removeprefix("www.")
 
     def attachment_url(self):
         return self.board.url + self.board.reverse_subpage("post_attachment", args=[self.pk])
@@ -404,12 +429,24 @@ class BoardReaction(models.Model):
 
 
 class BoardReport(models.Model):
-    """A visitor's report about a post; reaches our editors, never a vendor."""
+    """A visitor's report about a post; reaches our editors, never a vendor.
+
+    Every report is kept, but only one per reporter counts towards hiding the post: a reporter is known by
+    a keyed hash of their address and a hash of their browser's key (services.report), never by either in
+    clear.
+    """
 
     post = models.ForeignKey(BoardPost, on_delete=models.CASCADE, related_name="reports")
     reason = models.TextField(max_length=1000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     resolved = models.BooleanField(default=False, help_text="Ticked when a moderator has reviewed the post.")
+    reporter_address_hash = models.CharField(max_length=64, blank=True, editable=False)
+    reporter_browser_hash = models.CharField(max_length=64, blank=True, editable=False)
+    counts_towards_hiding = models.BooleanField(
+        default=True,
+        editable=False,
+        help_text="False when the same person (address or browser) had already reported the post.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db.models import Q
 from wagtail.log_actions import log
 
-from home.privacy import RetentionRule, redact
+from privacy.registry import RetentionRule, redact
 
 from .models import BoardComment, BoardPost, BoardReport
 from .services import delete_post_by_author
@@ -69,14 +69,15 @@ def export(email):
 
 def erase(email):
     """Posts never made public are deleted with their image and attachment. Approved posts stay on the board,
-    anonymised (no email, name or school: shown as 'Anonymous'): they are shared teaching ideas that others
-    have liked, commented on and linked to, and what tied them to a person is gone. Text that mentions the
-    address is redacted in place."""
+    anonymised (no email, name or school: shown as 'Anonymous', and no photo, which may show the person or their
+    pupils): they are shared teaching ideas that others have liked, commented on and linked to, and what tied
+    them to a person is gone. Text that mentions the address is redacted in place."""
     anonymised = deleted = 0
     for post in _posts(email):
         if post.is_public:
             post.email = post.display_name = post.school = ""
-            post.save(update_fields=["email", "display_name", "school", "updated_at"])
+            post.image, post.image_alt = None, ""  # deleted with its renditions (board/images.py)
+            post.save(update_fields=["email", "display_name", "school", "image", "image_alt", "updated_at"])
             log(post, "privacy.erase", data={"what": "board post anonymised"})
             anonymised += 1
         else:

@@ -11,12 +11,16 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Collection
 
+from page_cache import cache as page_cache
+
+from .apps import BOARD_COLLECTION_NAME
 from .models import (
     BlockedWord,
     BoardComment,
@@ -25,9 +29,8 @@ from .models import (
     BoardReport,
     hash_token,
     new_token,
+    page_cache_topic,
 )
-
-BOARD_COLLECTION_NAME = "Community board uploads"
 
 
 def reports_to_hide():
@@ -47,7 +50,7 @@ def contains_blocked_word(*texts):
 
 
 def board_collection():
-    """Board images live in their own collection, so editors can tell them from the site's own images."""
+    """Board images live in their own collection, which only Moderators see (BoardConfig.admin_group_collections)."""
     collection = Collection.objects.filter(name=BOARD_COLLECTION_NAME).first()
     if collection is None:
         root = Collection.get_first_root_node()
@@ -142,7 +145,10 @@ def _set_attachment(post, cleaned_attachment, original_name):
 
 
 def edit_post_by_author(post, data, cleaned_image=None, cleaned_attachment=None, remove_image=False):
-    """The author changes their post; any edit of an approved post sends it back to moderation."""
+    """The author changes their post; any edit of an approved post sends it back to moderation.
+
+    An image removed or replaced is deleted with its renditions once this commits (board/signals.py).
+    """
     with _files_removed_on_failure() as written, transaction.atomic():
         post = BoardPost.objects.select_for_update().get(pk=post.pk)
         for field in ["section", "title", "message", "link", "image_alt", "display_name", "school", "email"]:
@@ -187,14 +193,18 @@ def approve(post, user):
 
 
 def reject(post, user, reason):
-    """Reject with a reason; the poster is told by email (in the background) if they gave an address."""
+    """Reject with a reason; the poster is told by email (in the background) if they gave an address.
+
+    A rejected post never returns to the board, so its image goes now, with its description (board/images.py).
+    """
     reason = (reason or "").strip()
     with transaction.atomic():
         post = BoardPost.objects.select_for_update().get(pk=post.pk)
         post.status = BoardPost.Status.REJECTED
         post.rejection_reason = reason
         post.pinned = False
-        post.save(update_fields=["status", "rejection_reason", "pinned", "updated_at"])
+        post.image, post.image_alt = None, ""
+        post.save(update_fields=["status", "rejection_reason", "pinned", "image", "image_alt", "updated_at"])
         post.reports.filter(resolved=False).update(resolved=True)
         log(post, "board.reject", user=user, data={"reason": reason})
         if post.email:
@@ -220,20 +230,45 @@ def set_pinned(post, user, pinned):
     return post
 
 
-def report(post, reason):
-    """A visitor reports an approved post; enough unresolved reports hide it until a moderator reviews it."""
-    with transaction.atomic():
-        post = BoardPost.objects.select_for_update().get(pk=post.pk)
-        BoardReport.objects.create(post=post, reason=reason.strip())
+def reporter_hashes(address, browser_key):
+    """Who reported, without keeping who: a keyed hash of the address (IPv4 addresses are too few for a plain
+    hash to hide them) and the same hash of the browser key that likes use."""
+    address_hash = salted_hmac("board.report.address", address, algorithm="sha256").hexdigest() if address else ""
+    return address_hash, hash_token(browser_key) if browser_key else ""
+
+
+def report(post, reason, address="", browser_key=""):
+    """A visitor reports an approved post; enough reporters hide it until a moderator reviews it.
+
+    Every report is stored for the moderators, but one person reporting again (the same address, or the
+    same browser from another address) does not count again: only distinct reporters can hide a post.
+    """
+    address_hash, browser_hash = reporter_hashes(address, browser_key)
+    with page_cache.changes_only(page_cache_topic(post.board_id)), transaction.atomic():
+        post = BoardPost.objects.select_for_update().get(pk=post.pk)  # one report at a time per post
+        unresolved = post.reports.filter(resolved=False)
+        same_reporter = Q(pk__in=[])
+        if address_hash:
+            same_reporter |= Q(reporter_address_hash=address_hash)
+        if browser_hash:
+            same_reporter |= Q(reporter_browser_hash=browser_hash)
+        BoardReport.objects.create(
+            post=post,
+            reason=reason.strip(),
+            reporter_address_hash=address_hash,
+            reporter_browser_hash=browser_hash,
+            counts_towards_hiding=not unresolved.filter(same_reporter).exists(),
+        )
         post.report_count = F("report_count") + 1
         post.save(update_fields=["report_count"])
         post.refresh_from_db(fields=["report_count"])
-        unresolved = post.reports.filter(resolved=False).count()
+        reporters = unresolved.filter(counts_towards_hiding=True).count()
         log(post, "board.report", data={"reason": reason.strip()[:500]})
-        if post.status == BoardPost.Status.APPROVED and unresolved >= reports_to_hide():
+        if post.status == BoardPost.Status.APPROVED and reporters >= reports_to_hide():
             post.status = BoardPost.Status.HIDDEN
             post.save(update_fields=["status", "updated_at"])
-            log(post, "board.auto_hide", data={"reports": unresolved})
+            page_cache.invalidate()  # the post leaves every page that listed it, the home page's too
+            log(post, "board.auto_hide", data={"reports": unresolved.count(), "reporters": reporters})
             transaction.on_commit(_enqueue_digest)
     return post
 
@@ -241,7 +276,7 @@ def report(post, reason):
 def toggle_reaction(post, browser_key):
     """Like, or unlike if this browser already liked it. Returns whether the browser now likes the post."""
     key_hash = hash_token(browser_key)
-    with transaction.atomic():
+    with page_cache.changes_only(page_cache_topic(post.board_id)), transaction.atomic():
         deleted, _ = BoardReaction.objects.filter(post=post, browser_key_hash=key_hash).delete()
         if deleted:
             BoardPost.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") - deleted)
@@ -258,7 +293,8 @@ def toggle_reaction(post, browser_key):
 def add_comment(post, display_name, message):
     """Comments are moderated like posts: pending unless the board trusts posters and no word is blocked."""
     held = _held_for_review(post.board, [display_name, message])
-    with transaction.atomic():  # the comment and its audit-log entry, or neither
+    # The comment and its audit-log entry, or neither; it shows (if at all) only on the board's own pages.
+    with page_cache.changes_only(page_cache_topic(post.board_id)), transaction.atomic():
         comment = BoardComment.objects.create(
             post=post,
             display_name=display_name,

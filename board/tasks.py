@@ -52,12 +52,27 @@ def send_moderator_digest():
 
 @task()
 def send_rejection_email(post_id):
-    """Tell a poster (if they left an email) why their post was not published."""
+    """Tell a poster (if they left an email) why their post was not published.
+
+    The email holds nothing the poster typed (not their name, the title or the message), only the board, the
+    section, the day and the moderator's reason: the address was typed too, never confirmed, so a post
+    written to be rejected could otherwise have us deliver its words to a stranger. The template is not
+    given the post, so it cannot show them."""
     from .models import BoardPost
 
-    post = BoardPost.objects.select_related("board").filter(pk=post_id, status=BoardPost.Status.REJECTED).first()
+    post = (
+        BoardPost.objects.select_related("board", "section")
+        .filter(pk=post_id, status=BoardPost.Status.REJECTED)
+        .first()
+    )
     if post is None or not post.email:
         return False
-    body = render_to_string("board/email/post_rejected.txt", {"post": post, "board": post.board})
+    context = {
+        "board": post.board,
+        "section": post.section.name,
+        "sent_on": post.created_at,
+        "reason": post.rejection_reason,
+    }
+    body = render_to_string("board/email/post_rejected.txt", context)
     EmailMessage(subject=f"Your post on {post.board.title} was not published", body=body, to=[post.email]).send()
     return True

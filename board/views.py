@@ -1,8 +1,11 @@
 """Public views of a board (called from BoardPage's routes). Thin: the rules live in services.py."""
 
+import hashlib
+import hmac
 import logging
+import posixpath
 import secrets
-from datetime import datetime
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -16,48 +19,109 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_safe
 from wagtail.images import get_image_model
 
-from home.public_input import SAVE_FAILED_MESSAGE, RateLimit, client_ip, is_honeypot_filled
+from security.public_input import (
+    SAVE_FAILED_MESSAGE,
+    RateLimit,
+    client_ip,
+    client_network,
+    is_honeypot_filled,
+    page_number,
+    query_datetime,
+)
 
 from . import services
 from .forms import CommentForm, EditPostForm, PostForm, ReportForm
-from .models import BoardComment, BoardPost, BoardReaction, hash_token
+from .models import CARD_IMAGE_WIDTHS, PAGE_IMAGE_WIDTHS, BoardComment, BoardPost, BoardReaction, hash_token
 
 logger = logging.getLogger(__name__)
 
-SESSION_KEY = "board_author_tokens"
+SESSION_KEY = "board_author_proofs"
+_LEGACY_SESSION_KEYS = ("board_author_tokens", "board_last_post")
+AUTHOR_COOKIE = "board_author"
+LAST_POST_COOKIE = "board_last_post"
+LAST_POST_MAX_AGE = 3600  # how long the page after posting shows the private edit link
 BROWSER_COOKIE = "board_browser"
 SEARCH_MAX_LENGTH = 200
-IMAGE_RENDITIONS = ("width-400", "width-800")
+CARD_IMAGE_RENDITIONS = tuple(f"width-{width}" for width in CARD_IMAGE_WIDTHS)
+PAGE_IMAGE_RENDITIONS = tuple(f"width-{width}" for width in PAGE_IMAGE_WIDTHS)
+# `sizes` of a card's image: the board's columns are 18rem or more, three across from 60em (board.css).
+CARD_IMAGE_SIZES = "(min-width: 60em) 22rem, (min-width: 40em) 50vw, calc(100vw - 4rem)"
+# With only two sections, each column takes half the width.
+CARD_IMAGE_SIZES_TWO_COLUMNS = "(min-width: 60em) 33rem, (min-width: 40em) 50vw, calc(100vw - 4rem)"
+# On the post's own page the post takes two thirds of the width from 60em (board.css), all of it below.
+POST_IMAGE_SIZES = "(min-width: 60em) 44rem, calc(100vw - 4rem)"
 UPDATES_LIMIT = 20
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-def _page_number(raw):
-    try:
-        return max(1, min(int(raw), 100_000))
-    except (TypeError, ValueError):
-        return 1
+def _author_proofs(request):
+    """{post id: proof} of this browser's own posts, from the session (see `_author_proof`)."""
+    if not hasattr(request, "session"):
+        return {}
+    if any(key in request.session for key in _LEGACY_SESSION_KEYS):
+        # Sessions from before issue 14 held the raw edit tokens: drop them (their private links still work).
+        for key in _LEGACY_SESSION_KEYS:
+            request.session.pop(key, None)
+    proofs = request.session.get(SESSION_KEY)
+    return proofs if isinstance(proofs, dict) else {}
 
 
-def _author_tokens(request):
-    tokens = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-    return tokens if isinstance(tokens, dict) else {}
+def _author_key(request):
+    """This browser's author key: from its cookie, or a new one that `_set_author_cookie` will hand out."""
+    key = getattr(request, "_board_author_key", None) or request.COOKIES.get(AUTHOR_COOKIE, "")
+    if not (40 <= len(key) <= 64 and key.replace("-", "").replace("_", "").isalnum()):
+        key = secrets.token_urlsafe(32)
+    request._board_author_key = key
+    return key
 
 
-def _remember_author(request, post, token):
-    tokens = dict(_author_tokens(request))
-    tokens[str(post.pk)] = token
+def _author_proof(key, post):
+    """What the session keeps for a post its browser wrote: HMAC(browser's author key, post id and token hash).
+
+    Why not the token: the session table (cached_db: the database and Redis) would then hold, in clear, a key
+    to edit every post, and the private edit link's token with it. The author key that makes a proof lives
+    only in the browser's HttpOnly cookie, never on the server; the token's hash is in the post's row. A
+    leaked session table (or a stolen session cookie) without that browser's cookie cannot make a proof
+    match, and a leaked post table gives only hashes. Deleting the post or changing its token ends the proof.
+    """
+    message = f"{post.pk}:{post.author_token_hash}".encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _remember_author(request, post):
+    """After the author proved they hold the post's token: remember it for this browser (needs the cookie)."""
+    proofs = dict(_author_proofs(request))
+    proofs.pop(str(post.pk), None)
+    proofs[str(post.pk)] = _author_proof(_author_key(request), post)
     # Keep the session small: the 50 most recent posts are plenty for one browser.
-    request.session[SESSION_KEY] = dict(list(tokens.items())[-50:])
+    request.session[SESSION_KEY] = dict(list(proofs.items())[-50:])
+
+
+def _set_author_cookie(request, response):
+    response.set_cookie(AUTHOR_COOKIE, _author_key(request), **_private_cookie(settings.SESSION_COOKIE_AGE))
+    return response
 
 
 def _is_author(request, post):
-    return post.author_token_matches(_author_tokens(request).get(str(post.pk)))
+    proof = _author_proofs(request).get(str(post.pk))
+    key = request.COOKIES.get(AUTHOR_COOKIE, "")
+    return bool(proof and key and post.author_token_hash) and hmac.compare_digest(proof, _author_proof(key, post))
+
+
+def _last_post_link(request, post):
+    """The private edit link shown once after posting: from a short-lived signed cookie, never the session."""
+    value = request.get_signed_cookie(LAST_POST_COOKIE, default="", salt=LAST_POST_COOKIE, max_age=LAST_POST_MAX_AGE)
+    post_id, _, token = value.partition(":")
+    if post_id == str(post.pk) and post.author_token_matches(token):
+        return token
+    return ""
 
 
 def _browser_key(request):
@@ -65,15 +129,18 @@ def _browser_key(request):
     return key if 20 <= len(key) <= 64 and key.replace("-", "").replace("_", "").isalnum() else ""
 
 
+def _private_cookie(max_age):
+    """Options of the board's own cookies: for this site's server only, never read by scripts."""
+    return {
+        "max_age": max_age,
+        "httponly": True,
+        "samesite": "Lax",
+        "secure": not settings.DEBUG and getattr(settings, "SESSION_COOKIE_SECURE", False),
+    }
+
+
 def _set_browser_cookie(response, key):
-    response.set_cookie(
-        BROWSER_COOKIE,
-        key,
-        max_age=365 * 24 * 3600,
-        httponly=True,
-        samesite="Lax",
-        secure=not settings.DEBUG and getattr(settings, "SESSION_COOKIE_SECURE", False),
-    )
+    response.set_cookie(BROWSER_COOKIE, key, **_private_cookie(365 * 24 * 3600))
 
 
 def public_posts_queryset(board):
@@ -83,7 +150,7 @@ def public_posts_queryset(board):
         BoardPost.objects.approved()
         .filter(board=board)
         .select_related("section")
-        .prefetch_related(Prefetch("image", queryset=Image.objects.prefetch_renditions(*IMAGE_RENDITIONS)))
+        .prefetch_related(Prefetch("image", queryset=Image.objects.prefetch_renditions(*CARD_IMAGE_RENDITIONS)))
         .defer("email", "author_token_hash", "rejection_reason")
     )
     if board.comments_enabled:
@@ -98,7 +165,8 @@ def public_posts_queryset(board):
 
 
 def _query_text(request, name):
-    """A query-string value as plain words: no NUL or other control characters (PostgreSQL refuses NUL)."""
+    """A query-string value as plain words: no format characters either (QueryStringMiddleware took out the
+    control characters), so a direction override typed into the search box cannot reorder what is shown back."""
     value = "".join(ch for ch in request.GET.get(name, "") if ch.isprintable())
     return " ".join(value.split())
 
@@ -171,12 +239,12 @@ def _liked_ids(request, posts):
 
 def _my_waiting_posts(request, board):
     """This browser's own posts that are not public yet (marked 'awaiting approval' for their author only)."""
-    tokens = _author_tokens(request)
-    ids = [int(pk) for pk in tokens if pk.isdigit()][:50]
+    proofs = _author_proofs(request)
+    ids = [int(pk) for pk in proofs if pk.isdigit()][:50]
     if not ids:
         return []
     posts = BoardPost.objects.filter(board=board, pk__in=ids, status=BoardPost.Status.PENDING).select_related("section")
-    return [post for post in posts if post.author_token_matches(tokens.get(str(post.pk)))]
+    return [post for post in posts if _is_author(request, post)]
 
 
 def _base_context(request, board):
@@ -198,7 +266,7 @@ def board_index(request, board):
     if board.layout == board.Layout.WALL or filters["section"]:
         queryset = base.filter(section=filters["section"]) if filters["section"] else base
         wall_page = _paginate(
-            queryset, per_page * 2 if not filters["section"] else per_page, _page_number(request.GET.get("page"))
+            queryset, per_page * 2 if not filters["section"] else per_page, page_number(request.GET.get("page"))
         )
         shown = list(wall_page.object_list)
     else:
@@ -225,6 +293,9 @@ def board_index(request, board):
             "has_posts": bool(shown),
             "poll_since": timezone.now().isoformat(),
             "can_export": request.user.is_authenticated and request.user.has_perm("board.view_boardpost"),
+            "card_image_sizes": CARD_IMAGE_SIZES_TWO_COLUMNS
+            if wall_page is None and len(sections) == 2
+            else CARD_IMAGE_SIZES,
         }
     )
     return TemplateResponse(request, "board/board_page.html", context)
@@ -245,7 +316,16 @@ def new_post(request, board):
         if is_honeypot_filled(form):
             # Tell a bot nothing: it sees the usual confirmation, nothing is stored.
             return redirect(board.url + "?posted=1")
-        if form.is_valid():
+        code_attempts = _CodeAttempts(request, board) if needs_code else None
+        if code_attempts and code_attempts.locked():
+            # Files are left out: a refused form is not worth re-encoding images for.
+            form = PostForm(request.POST, board=board, code_refused=code_attempts.message())
+            form.is_valid()
+            return _render_post_form(request, board, form, status=429)
+        valid = form.is_valid()
+        if code_attempts and form.code_was_wrong:
+            code_attempts.count_wrong_code()
+        if valid:
             ip = client_ip(request)
             allowed_ip = RateLimit(f"board-post:{board.pk}", **_limits("IP")).hit(ip)
             allowed_board = RateLimit(f"board-post-all:{board.pk}", **_limits("BOARD")).hit("board")
@@ -264,14 +344,49 @@ def new_post(request, board):
                 logger.exception("Board post not saved")
                 form.add_error(None, SAVE_FAILED_MESSAGE)
                 return _render_post_form(request, board, form, status=503)
-            _remember_author(request, post, token)
-            request.session["board_last_post"] = {"id": post.pk, "token": token}
-            return redirect(board.url + board.reverse_subpage("post_detail", args=[post.pk]) + "?posted=1")
+            _remember_author(request, post)
+            response = redirect(board.url + board.reverse_subpage("post_detail", args=[post.pk]) + "?posted=1")
+            response.set_signed_cookie(
+                LAST_POST_COOKIE, f"{post.pk}:{token}", salt=LAST_POST_COOKIE, **_private_cookie(LAST_POST_MAX_AGE)
+            )
+            return _set_author_cookie(request, response)
         return _render_post_form(request, board, form, status=200)
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET", "POST"])
     form = PostForm(board=board, needs_code=needs_code, initial=_initial_section(request, board))
     return _render_post_form(request, board, form)
+
+
+class _CodeAttempts:
+    """Wrong posting codes, counted per address and per board (a guesser spread over many addresses).
+
+    Only wrong codes count: a classroom behind one school address posts with the right code as fast as its
+    pupils type, in parallel too (tests/board/test_nothing_lost.py). Once either count reaches its limit,
+    every form is refused, even with the right code, until the window ends; a locked-out guess is not
+    compared at all. Each wrong code is an atomic increment, so guesses sent in parallel can pass the
+    limit only by the requests already being answered at that moment (the servers' workers), never by
+    the size of the burst. An IPv6 address counts as its /64.
+    """
+
+    def __init__(self, request, board):
+        window = self.window = settings.BOARD_CODE_FAILURE_WINDOW
+        per_address = RateLimit(f"board-code:{board.pk}", settings.BOARD_CODE_FAILURES_PER_ADDRESS, window)
+        per_board = RateLimit(f"board-code-all:{board.pk}", settings.BOARD_CODE_FAILURES_PER_BOARD, window)
+        self.counts = [(per_address, client_network(request)), (per_board, "board")]
+
+    def locked(self):
+        return any(limit.exceeded(identity) for limit, identity in self.counts)
+
+    def count_wrong_code(self):
+        for limit, identity in self.counts:
+            limit.hit(identity)
+
+    def message(self):
+        minutes = max(1, round(self.window / 60))
+        return (
+            f"Too many wrong posting codes. Please wait {minutes} minute{'s' if minutes != 1 else ''} "
+            "or ask EMAS for the code."
+        )
 
 
 def _limits(kind):
@@ -294,6 +409,7 @@ def _initial_section(request, board):
 
 
 def _render_post_form(request, board, form, status=200, post=None):
+    form.note_files_not_kept()
     context = _base_context(request, board)
     context.update({"form": form, "editing": post})
     return TemplateResponse(request, "board/post_form.html", context, status=status)
@@ -315,7 +431,14 @@ def _get_post_for_author(request, board, post_id):
 
 
 def post_detail(request, board, post_id):
-    post = BoardPost.objects.filter(board=board, pk=post_id).select_related("section").first()
+    post = (
+        BoardPost.objects.filter(board=board, pk=post_id)
+        .select_related("section")
+        .prefetch_related(
+            Prefetch("image", queryset=get_image_model().objects.prefetch_renditions(*PAGE_IMAGE_RENDITIONS))
+        )
+        .first()
+    )
     if post is None:
         raise Http404("No such post")
     is_author = _is_author(request, post)
@@ -324,11 +447,11 @@ def post_detail(request, board, post_id):
     comments = []
     if post.is_public and board.comments_enabled:
         comments = list(post.comments.filter(status=BoardComment.Status.APPROVED))
-    last = request.session.get("board_last_post") or {}
     edit_link = None
-    if request.GET.get("posted") and last.get("id") == post.pk and post.author_token_matches(last.get("token")):
+    token = _last_post_link(request, post) if request.GET.get("posted") and is_author else ""
+    if token:
         edit_link = request.build_absolute_uri(
-            board.url + board.reverse_subpage("edit_post_with_link", args=[post.pk, last["token"]])
+            board.url + board.reverse_subpage("edit_post_with_link", args=[post.pk, token])
         )
     context = _base_context(request, board)
     context.update(
@@ -341,6 +464,7 @@ def post_detail(request, board, post_id):
             "liked_ids": _liked_ids(request, [post]),
             "just_posted": bool(request.GET.get("posted")) and is_author,
             "edit_link": edit_link,
+            "post_image_sizes": POST_IMAGE_SIZES,
         }
     )
     return TemplateResponse(request, "board/post_detail.html", context)
@@ -377,8 +501,8 @@ def edit_post_with_link(request, board, post_id, token):
     post = BoardPost.objects.filter(board=board, pk=post_id).first()
     if post is None or not post.author_token_matches(token):
         raise Http404("No such post")
-    _remember_author(request, post, token)
-    return redirect(board.url + board.reverse_subpage("edit_post", args=[post.pk]))
+    _remember_author(request, post)
+    return _set_author_cookie(request, redirect(board.url + board.reverse_subpage("edit_post", args=[post.pk])))
 
 
 @csrf_protect
@@ -386,9 +510,9 @@ def delete_post(request, board, post_id):
     post = _get_post_for_author(request, board, post_id)
     if request.method == "POST":
         services.delete_post_by_author(post)
-        tokens = dict(_author_tokens(request))
-        tokens.pop(str(post_id), None)
-        request.session[SESSION_KEY] = tokens
+        proofs = dict(_author_proofs(request))
+        proofs.pop(str(post_id), None)
+        request.session[SESSION_KEY] = proofs
         return redirect(board.url + "?deleted=1")
     context = _base_context(request, board)
     context["post"] = post
@@ -426,11 +550,18 @@ def like_post(request, board, post_id):
         logger.exception("Like not saved")
         return _like_not_stored(request, board, post, LIKE_SAVE_FAILED_MESSAGE, status=503)
     if _wants_json(request):
-        response = JsonResponse({"liked": liked, "count": post.reaction_count})
+        response = JsonResponse(
+            {"liked": liked, "count": post.reaction_count, "count_unit": like_count_unit(post.reaction_count)}
+        )
     else:
         response = redirect(_back(request, board, post))
     _set_browser_cookie(response, key)
     return response
+
+
+def like_count_unit(count):
+    """The word after a like count, as the templates' `like{{ count|pluralize }}` says it: "1 like", "2 likes"."""
+    return "like" if count == 1 else "likes"
 
 
 LIKE_RATE_LIMITED_MESSAGE = "There have been a lot of likes from here in the last few minutes. Please try again later."
@@ -453,7 +584,7 @@ def _like_confirm_page(request, board, post, error="", status=200):
         {
             "post": post,
             "liked": post.pk in _liked_ids(request, [post]),
-            "next_url": _requested_next(request, board),
+            "next_url": _requested_next(request, board, post),
             "back_url": _back(request, board, post),
             "error": error,
         }
@@ -465,27 +596,40 @@ def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _next_url(next_url, board):
-    """`next` if it is one of our own board's pages (no other host, no control characters), else ''."""
-    if (
-        next_url.startswith(board.url)
-        and "//" not in next_url[1:]
-        and "\\" not in next_url
-        and next_url.isprintable()
-        and len(next_url) <= 2000
-    ):
-        return next_url
-    return ""
+def _next_url(next_url, board, post):
+    """`next` if it is the board's own page or the post's (with any query string), else ''.
+
+    The path is compared after normalising it as a browser would (`/board/../admin/` is `/admin/`), so a
+    prefix check cannot be walked out of; no other host or scheme, no backslash or control character.
+    """
+    if not next_url or len(next_url) > 2000 or not next_url.isprintable() or "\\" in next_url:
+        return ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
+        return ""
+    parts = urlsplit(next_url)
+    if parts.scheme or parts.netloc or parts.fragment:
+        return ""
+    path = unquote(parts.path)  # browsers read %2e as a dot in a path
+    normalised = posixpath.normpath(path)
+    if path.endswith("/") and normalised != "/":
+        normalised += "/"
+    own_paths = {
+        urlsplit(board.url).path,
+        urlsplit(board.url + board.reverse_subpage("post_detail", args=[post.pk])).path,
+    }
+    if path != normalised or parts.path not in own_paths:
+        return ""
+    return next_url
 
 
-def _requested_next(request, board):
+def _requested_next(request, board, post):
     """The request's `next` (form field on a POST, query parameter otherwise), if it is safe to return to."""
-    return _next_url((request.POST if request.method == "POST" else request.GET).get("next", ""), board)
+    return _next_url((request.POST if request.method == "POST" else request.GET).get("next", ""), board, post)
 
 
 def _back(request, board, post):
-    """Return to where the visitor was (only our own board's pages), at the post."""
-    next_url = _requested_next(request, board)
+    """Return to where the visitor was (the board's page or the post's), at the post."""
+    next_url = _requested_next(request, board, post)
     if next_url:
         return f"{next_url}#post-{post.pk}"
     return post.get_absolute_url()
@@ -504,9 +648,12 @@ def report_post(request, board, post_id):
                 form.add_error(None, "You have sent several reports in a short time. Please wait a few minutes.")
                 status = 429
             else:
+                key = _browser_key(request) or secrets.token_urlsafe(24)
                 try:
-                    services.report(post, form.cleaned_data["reason"])
-                    return redirect(board.url + "?reported=1")
+                    services.report(post, form.cleaned_data["reason"], address=client_network(request), browser_key=key)
+                    response = redirect(board.url + "?reported=1")
+                    _set_browser_cookie(response, key)  # the same browser from another address is still one reporter
+                    return response
                 except DatabaseError:
                     logger.exception("Board report not saved")
                     form.add_error(None, SAVE_FAILED_MESSAGE)
@@ -531,7 +678,12 @@ def comment_post(request, board, post_id):
     status = 200
     if form.is_valid():
         if not RateLimit(f"board-comment:{board.pk}").hit(client_ip(request)):
-            form.add_error(None, "You have sent several comments in a short time. Please wait a few minutes.")
+            form.add_error(
+                None,
+                "You have sent several comments in a short time. Please wait a few minutes and try again: "
+                "your comment is still in the form below.",
+            )
+            status = 429
         else:
             try:
                 services.add_comment(post, form.cleaned_data["display_name"], form.cleaned_data["message"])
@@ -549,6 +701,7 @@ def comment_post(request, board, post_id):
             "comment_form": form,
             "comment_action": request.path,
             "liked_ids": _liked_ids(request, [post]),
+            "post_image_sizes": POST_IMAGE_SIZES,
         }
     )
     return TemplateResponse(request, "board/post_detail.html", context, status=status)
@@ -582,12 +735,9 @@ def post_attachment(request, board, post_id):
 
 def updates(request, board):
     """Newly approved posts since `since` (ISO time), as card HTML for the polling script."""
-    try:
-        since = datetime.fromisoformat(request.GET.get("since", ""))
-    except ValueError:
-        return JsonResponse({"error": "since must be an ISO 8601 time"}, status=400)
-    if timezone.is_naive(since):
-        since = timezone.make_aware(since)
+    since = query_datetime(request.GET.get("since", ""))
+    if since is None:
+        return JsonResponse({"error": "since must be an ISO 8601 time, such as 2025-03-01T09:30:00Z"}, status=400)
     posts = list(public_posts_queryset(board).filter(approved_at__gt=since).order_by("-approved_at")[:UPDATES_LIMIT])
     liked_ids = _liked_ids(request, posts)
     board_url = board.url
@@ -603,6 +753,7 @@ def updates(request, board):
                     "board_url": board_url,
                     "liked_ids": liked_ids,
                     "heading_level": 3,
+                    "card_image_sizes": CARD_IMAGE_SIZES,
                     "next_path": board_url,
                 },
                 request=request,
@@ -631,3 +782,37 @@ def print_view(request, board):
 def editor_can_export(request):
     if not (request.user.is_authenticated and request.user.has_perm("board.view_boardpost")):
         raise PermissionDenied("Only editors can export a board.")
+
+
+@require_safe
+def serve_image(request, image_id, name):
+    """A board image's rendition, only while one of its posts is public, or to its author or a moderator.
+
+    Pages link board images here (board/images.py), never to /media/, so that hiding or rejecting a post takes
+    its image off the web: shared caches may keep a public image for five minutes, authors' and moderators'
+    copies stay private. Streamed through the storage API, so it works with a folder or a bucket alike.
+    """
+    from . import images
+
+    posts = list(BoardPost.objects.filter(image_id=image_id).only("pk", "status", "author_token_hash"))
+    if any(post.is_public for post in posts):
+        cache_control = f"public, max-age={images.PUBLIC_MAX_AGE}"
+    elif posts and (
+        request.user.has_perm("board.change_boardpost")
+        or any(post.status == BoardPost.Status.PENDING and _is_author(request, post) for post in posts)
+    ):
+        cache_control = "private, no-cache"
+    else:
+        raise Http404("No such image")
+    rendition = images.existing_rendition(image_id, name)
+    if rendition is None:
+        raise Http404("No such image")
+    try:
+        handle = rendition.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("No such image") from error
+    response = FileResponse(handle, content_type=images.CONTENT_TYPES.get(images.extension(rendition), "image/jpeg"))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = cache_control
+    return response

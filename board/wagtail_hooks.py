@@ -22,7 +22,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from home.templatetags.site_tags import render_slot
 
-from . import admin_views, services
+from . import admin_views, personal_data, services, structure
 from .forms import RejectForm
 from .models import BlockedWord, BoardComment, BoardPage, BoardPost
 
@@ -254,3 +254,37 @@ def recent_board_posts(context):
     return render_slot(
         "board/includes/home_slot.html", context, {"posts": posts, "board": board, "board_url": board.url}
     )
+
+
+@hooks.register("process_page_slots", order=30)  # resources, then events, then posts
+def process_board_posts(context, process):
+    """Recent approved posts from the board section with the process's slug (e.g. 'learn') on a Learn, Embed or
+    Share page; nothing when the first live, public board has no such section or no posts in it (3 queries)."""
+    board = BoardPage.objects.live().order_by("path").first()
+    if board is None or _is_private(board):
+        return ""
+    posts = list(
+        BoardPost.objects.approved()
+        .filter(board=board, section__slug=process)
+        .select_related("section")
+        .only("pk", "title", "message", "display_name", "school", "approved_at", "section__name", "section__slug")
+        .order_by(F("approved_at").desc(nulls_last=True), "-pk")[:3]
+    )
+    if not posts:
+        return ""
+    section = posts[0].section
+    return render_slot(
+        "board/includes/process_slot.html",
+        context,
+        {"posts": posts, "board": board, "section": section, "section_url": f"{board.url}?section={section.slug}"},
+    )
+
+
+@hooks.register("register_site_structure")
+def load_site_structure(home, stdout):
+    structure.load(home, stdout)
+
+
+@hooks.register("register_personal_data")
+def register_personal_data():
+    return personal_data

@@ -6,7 +6,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from board import views as board_views
 from home import views as home_views
+from security import secret_guessing
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
@@ -14,6 +16,12 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("search/", home_views.search, name="search"),
     path("django-admin/", admin.site.urls),
+    # Wagtail's page-password form, with a limit on wrong guesses in front (security/secret_guessing.py); same URL name.
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        secret_guessing.authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's document URLs, with our wrapper (a sandboxing CSP) in front of its serve view; same URL name.
     path(
@@ -22,6 +30,8 @@ urlpatterns = [
         name="wagtaildocs_serve",
     ),
     path("documents/", include(wagtaildocs_urls)),
+    # Board images, shown only while their post is public (board/images.py); never served from /media/.
+    path("board/images/<int:image_id>/<str:name>", board_views.serve_image, name="board_image"),
 ]
 
 if settings.SERVE_MEDIA:

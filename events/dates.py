@@ -3,6 +3,20 @@
 from django.utils import timezone
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+LONG_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -15,6 +29,12 @@ def format_time(value):
     local = timezone.localtime(value)
     hour = local.hour % 12 or 12
     return f"{hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
+
+
+def format_long_date(value):
+    """ "1 October 2024": the day in full, where a date tells apart events that share a title."""
+    local = timezone.localdate(value)
+    return f"{local.day} {LONG_MONTHS[local.month - 1]} {local.year}"
 
 
 def format_moment(value):

@@ -1,5 +1,5 @@
-"""Demo content for events: the events section, the launch webinars, the October 2024 introduction, and a few
-upcoming events dated from the day the command runs, so the demo site never looks stale.
+"""Demo content for events, in the events section `structure.py` makes: the launch webinars, the October 2024
+introduction, and a few upcoming events dated from the day the command runs, so the demo site never looks stale.
 
 Idempotent: pages are found by slug and only created when missing, so editors' changes are kept.
 """
@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.rich_text import RichText
 
-from home.demo import _add_child, p
-from home.models import ContentPage
+from home.structure import add_child, p, ul
 
-from .models import EventIndexPage, EventPage, EventSpeaker, retention_days
+from . import structure
+from .models import EventPage, EventSpeaker
 
 LONDON = ZoneInfo("Europe/London")
 LAUNCH_SLUG = "schools-of-sanctuary-launch-2023-24"
@@ -38,6 +38,151 @@ INTRO_SUMMARY = (
 )
 
 
+def _section(heading, *blocks):
+    return [("heading", {"text": heading, "level": "h2"}), *blocks]
+
+
+# Each event's body says what its summary does not: what happens at the session, who it is for, what to
+# bring. The summary is the page's lead paragraph and is not repeated here.
+INTRO_BODY = [
+    *_section(
+        "What happens at the session",
+        (
+            "paragraph",
+            p(
+                "Our own introduction to Schools of Sanctuary for Coventry Schools, 3:30-5:00 after school. The "
+                "EMAS Teacher Team explains what a School of Sanctuary is: a school committed to be a safe and "
+                "welcoming space for all, with a whole-school approach to support and understand those who may "
+                "be seeking sanctuary.",
+                "We go through the three processes the award's evidence is collected in, Learn, Embed and Share, "
+                "with examples from Coventry schools, then look at the Schools of Sanctuary Resource Pack and the "
+                "Coventry Padlet where schools share resources and ideas. There is time for your questions at the "
+                "end.",
+            ),
+        ),
+    ),
+    *_section(
+        "Who it is for",
+        (
+            "paragraph",
+            p(
+                "Headteachers, senior leaders, EAL and inclusion leads, and any member of staff who will lead "
+                "the work in their school. You do not need to have started: this session is for schools "
+                "thinking about applying."
+            ),
+        ),
+    ),
+    *_section(
+        "What to bring",
+        (
+            "paragraph",
+            ul(
+                "A note of what your school already does to welcome new families: it often counts as evidence.",
+                "Questions about the application process and the minimum criteria.",
+                "A colleague, if two of you will share the work (each of you signs up).",
+            ),
+        ),
+    ),
+]
+
+TWILIGHT_BODY = [
+    *_section(
+        "What happens at the session",
+        (
+            "paragraph",
+            p(
+                "A practical twilight session at the Council House. We work through a new arrival's first weeks: "
+                "the welcome meeting with the family, an induction plan, choosing and training pupil buddies, "
+                "first assessment of English and of prior learning, and keeping in touch with home through "
+                "interpreters.",
+                "You leave with templates from the EMAS Teacher Team that you can adapt for your school.",
+            ),
+        ),
+    ),
+    *_section(
+        "Who it is for",
+        (
+            "paragraph",
+            p(
+                "Class teachers, teaching assistants and EAL leads in primary and secondary schools who welcome "
+                "pupils new to English and new to the UK."
+            ),
+        ),
+    ),
+    *_section(
+        "What to bring",
+        (
+            "paragraph",
+            ul(
+                "Your school's current induction or admissions checklist, if it has one.",
+                "An example, with names removed, of a new arrival you would like to talk through.",
+            ),
+        ),
+    ),
+]
+
+SHARE_BODY = [
+    *_section(
+        "What happens at the session",
+        (
+            "paragraph",
+            p(
+                "Share your vision and achievements, and be proud! Schools working towards the award show how "
+                "they collected evidence for Learn, Embed and Share, and we plan Refugee Week activities "
+                "together so that schools can share them with their families and the wider community.",
+                "Join us at the Council House or online: both groups take part in the discussion.",
+            ),
+        ),
+    ),
+    *_section(
+        "Who it is for",
+        ("paragraph", p("Schools of Sanctuary leads in schools that have started on the award, or have it.")),
+    ),
+    *_section(
+        "What to bring",
+        (
+            "paragraph",
+            ul(
+                "One piece of evidence you are proud of: a display, a lesson, a pupil's words (with consent).",
+                "Your ideas for Refugee Week.",
+            ),
+        ),
+    ),
+]
+
+LAUNCH_BODY = [
+    *_section(
+        "About this webinar",
+        (
+            "paragraph",
+            p(
+                "The 2023/24 Schools of Sanctuary Launch is not to be missed! In this webinar Megan Greenwood, "
+                "from City of Sanctuary UK, outlined the minimum criteria and process, shared some exciting "
+                "upcoming opportunities and the latest resources, and gave some tips about how to move forward "
+                "in a time efficient and meaningful way.",
+                "Watch it with your Schools of Sanctuary team before you plan the year: it takes an hour, and "
+                "the transcript below lets you find a part again.",
+            ),
+        ),
+    ),
+]
+
+LAUNCH_2024_BODY = [
+    *_section(
+        "About this webinar",
+        (
+            "paragraph",
+            p(
+                "The updated version of the launch, in September 2024. Megan Greenwood, from City of Sanctuary "
+                "UK, took schools through what is new for 2024/25 in the minimum criteria and process, and the "
+                "opportunities and resources for the year.",
+                "If you watched the 2023/24 launch, start here: it covers what has changed since.",
+            ),
+        ),
+    ),
+]
+
+
 def at(day, hour, minute=0):
     return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
 
@@ -46,7 +191,7 @@ def _transcript(*sections):
     return RichText("".join(f"<h3>{heading}</h3><p>{text}</p>" for heading, text in sections))
 
 
-def _webinar(title, slug, summary, start, end, video_url, transcript, year_label):
+def _webinar(title, slug, summary, body, start, end, video_url, transcript, year_label):
     return EventPage(
         title=title,
         slug=slug,
@@ -59,7 +204,7 @@ def _webinar(title, slug, summary, start, end, video_url, transcript, year_label
         video_url=video_url,
         captions_note="Automatic English captions are available in the video player.",
         transcript=transcript,
-        body=[("paragraph", p(summary))],
+        body=body,
         search_description=f"Recording of the {year_label} Schools of Sanctuary Launch webinar with Megan Greenwood.",
         speakers=[EventSpeaker(name=MEGAN[0], organisation=MEGAN[1])],
     )
@@ -86,6 +231,8 @@ def upcoming_events(today):
                 joining_link="https://teams.microsoft.com/l/meetup-join/demo-introduction-session",
                 capacity=40,
                 audience="Any Coventry school starting out on Schools of Sanctuary",
+                body=INTRO_BODY,
+                tags=["Learn"],
             ),
         ),
         (
@@ -100,6 +247,8 @@ def upcoming_events(today):
                 venue=COVENTRY_VENUE,
                 capacity=25,
                 audience="Teachers, teaching assistants and EAL leads",
+                body=TWILIGHT_BODY,
+                tags=["Embed"],
             ),
         ),
         (
@@ -115,66 +264,37 @@ def upcoming_events(today):
                 joining_link="https://teams.microsoft.com/l/meetup-join/demo-share-session",
                 capacity=30,
                 audience="Schools of Sanctuary leads",
+                body=SHARE_BODY,
+                tags=["Share"],
             ),
         ),
     ]
 
 
-def add_signups_to_privacy_notice(home):
-    """Once, when the events section is first created: the privacy notice says what sign-ups keep, how long."""
-    privacy = ContentPage.objects.child_of(home).filter(slug="privacy").first()
-    if privacy is None or any(
-        block.block_type == "heading" and block.value["text"] == "Event sign-ups" for block in privacy.body
-    ):
-        return
-    days = retention_days()
-    blocks = [
-        ("heading", {"text": "Event sign-ups", "level": "h2"}),
-        (
-            "paragraph",
-            p(
-                "When you sign up for an event we keep your name, work email, school, role and any access or dietary "
-                "needs you tell us, so that we can organise the event and email you about it (including any joining "
-                "link and changes). Only the EMAS Teacher Team can see them. "
-                f"We delete these details {days} days after the event and keep only the number of people who "
-                "signed up and came. Every confirmation email has a link to cancel your place."
-            ),
-        ),
-    ]
-    body = [(block.block_type, block.value) for block in privacy.body]
-    position = next(
-        (i for i, (kind, value) in enumerate(body) if kind == "heading" and value["text"] == "Cookies"), len(body)
-    )
-    privacy.body = body[:position] + blocks + body[position:]
-    privacy.save_revision().publish()
+# The archive's introduction once the demo's recordings are in it: it starts the reader at the first launch.
+DEMO_WEBINARS_INTRO = (
+    "Start with the 2023/24 Schools of Sanctuary Launch: Megan Greenwood, from City of Sanctuary UK, outlined the "
+    "minimum criteria and process, shared some exciting upcoming opportunities and the latest resources, and gave "
+    "some tips about how to move forward in a time efficient and meaningful way. An updated version followed in "
+    "September 2024. Search the recordings by title, speaker or anything said in their transcripts."
+)
 
 
 def load(home, stdout, today=None):
     today = today or timezone.localdate()
     with transaction.atomic():
-        index, created = _add_child(
-            home,
-            EventIndexPage(
-                title="Events and webinars",
-                slug="events",
-                show_in_menus=True,
-                intro="Introduction sessions, training and the yearly launch webinar for Coventry Schools of "
-                "Sanctuary. Sign up online; recordings of past webinars stay here to watch at any time.",
-                webinars_intro="Recordings of past Schools of Sanctuary webinars, grouped by school year. Search by "
-                "title, speaker or anything said in the transcript.",
-            ),
-        )
-        if created:
-            stdout.write("Created the events section.")
-            add_signups_to_privacy_notice(home)
-        index = index.specific
+        index = structure.load(home, stdout)
+        if index.webinars_intro == structure.WEBINARS_INTRO:  # not yet changed by an editor
+            index.webinars_intro = DEMO_WEBINARS_INTRO
+            index.save_revision().publish()
 
-        _add_child(
+        add_child(
             index,
             _webinar(
                 "Schools of Sanctuary Launch 2023/24",
                 LAUNCH_SLUG,
                 LAUNCH_SUMMARY,
+                LAUNCH_BODY,
                 at(date(2023, 9, 26), 15, 45),
                 at(date(2023, 9, 26), 16, 45),
                 "https://www.youtube.com/watch?v=sosLaunch23",
@@ -198,12 +318,13 @@ def load(home, stdout, today=None):
                 "2023/24",
             ),
         )
-        _add_child(
+        add_child(
             index,
             _webinar(
                 "Schools of Sanctuary Launch 2024/25 (updated September 2024)",
                 LAUNCH_2024_SLUG,
                 LAUNCH_2024_SUMMARY,
+                LAUNCH_2024_BODY,
                 at(date(2024, 9, 17), 15, 45),
                 at(date(2024, 9, 17), 16, 45),
                 "https://www.youtube.com/watch?v=sosLaunch24",
@@ -214,7 +335,7 @@ def load(home, stdout, today=None):
                 "2024/25",
             ),
         )
-        _add_child(
+        add_child(
             index,
             EventPage(
                 title="Introduction to Schools of Sanctuary for Coventry Schools",
@@ -225,7 +346,7 @@ def load(home, stdout, today=None):
                 event_format=EventPage.Format.ONLINE,
                 capacity=40,
                 audience="Any Coventry school starting out on Schools of Sanctuary",
-                body=[("paragraph", p(INTRO_SUMMARY))],
+                body=INTRO_BODY,
             ),
         )
 
@@ -237,5 +358,8 @@ def load(home, stdout, today=None):
             if has_upcoming:
                 continue
             slug = f"{base_slug}-{timezone.localdate(fields['start']):%Y-%m-%d}"
-            _add_child(index, EventPage(slug=slug, body=[("paragraph", p(fields["summary"]))], **fields))
+            tags = fields.pop("tags")
+            event = EventPage(slug=slug, **fields)
+            event.tags.add(*tags)  # the process it helps with: shown on that process's page
+            add_child(index, event)
     return index

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from home.public_input import add_honeypot
+from security.public_input import add_honeypot
 
 from .models import EventRegistration
 

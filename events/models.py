@@ -27,9 +27,10 @@ from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES, BaseStreamBlock, validate_video_url
 from home.models import IndexedWithChildRelationsMixin, OneQueryChildRouteMixin, PageMetaMixin
-from home.page_cache import cache_until
+from page_cache.cache import cache_until, depends_on
+from security.public_input import page_number
 
-from .dates import academic_year, format_event_dates, format_moment
+from .dates import academic_year, format_event_dates, format_long_date, format_moment
 
 ARCHIVE_PER_PAGE = 24
 UPCOMING_PER_PAGE = 24
@@ -42,19 +43,16 @@ def retention_days():
     return int(getattr(settings, "EVENT_REGISTRATION_RETENTION_DAYS", 180))
 
 
-def _page_number(raw):
-    try:
-        return max(1, int(raw))
-    except (TypeError, ValueError):
-        return 1
-
-
 def _paginate(queryset, per_page, raw_page):
     paginator = Paginator(queryset, per_page)
     try:
-        return paginator.page(_page_number(raw_page))
+        return paginator.page(page_number(raw_page))
     except (EmptyPage, PageNotAnInteger):
         return paginator.page(paginator.num_pages)
+
+
+# The page-cache topic of every page showing places left: sign-ups and cancellations change only these.
+PLACES_TOPIC = "event-places"
 
 
 def confirmed_count_subquery():
@@ -149,7 +147,7 @@ class EventIndexPage(OneQueryChildRouteMixin, RoutablePageMixin, PageMetaMixin, 
         return self.render(
             request,
             template="events/webinar_archive.html",
-            context_overrides={"groups": groups, "results": results, "search_query": query},
+            context_overrides={"groups": groups, "results": results, "webinar_query": query},
         )
 
     @path("feed/", name="feed")
@@ -353,6 +351,12 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
         return ", ".join(line.strip() for line in self.venue.splitlines() if line.strip())
 
     @property
+    def title_with_date(self):
+        """ "Introduction to Schools of Sanctuary – 1 October 2024": how editors' lists and exports name an event,
+        as the same session often runs every year under the same title."""
+        return f"{self.title} – {format_long_date(self.start)}"
+
+    @property
     def display_dates(self):
         return format_event_dates(self.start, self.end)
 
@@ -402,6 +406,7 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
 
     @property
     def places_left(self):
+        depends_on(PLACES_TOPIC)  # a cached page showing this changes with every sign-up (page_cache/cache.py)
         return max(0, self.capacity - self.places_taken)
 
     @property

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from home.privacy import RetentionRule
+from privacy.registry import RetentionRule
 
 from .models import EventRegistration
 from .retention import PERSONAL_FIELDS_BLANKED, anonymise_past_registrations

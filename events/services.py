@@ -6,12 +6,15 @@ Emails are enqueued only after the transaction commits.
 """
 
 import base64
+from dataclasses import dataclass
 
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import EventPage, EventRegistration
+from page_cache.cache import changes_only
+
+from .models import PLACES_TOPIC, EventPage, EventRegistration
 
 CANCEL_SALT = "events.registration.cancel"
 DONE_SALT = "events.registration.done"
@@ -24,11 +27,24 @@ class SignupClosed(Exception):
 
 
 class AlreadyRegistered(Exception):
-    """This email address already has a place or a waiting-list spot for this event."""
+    """This email address already has a place or a waiting-list spot for this event.
 
-    def __init__(self, registration=None):
+    The address has been emailed to say so. `answer` is what a newcomer would have been told at this moment, so
+    the page the visitor sees does not reveal that the address was already signed up.
+    """
+
+    def __init__(self, registration, answer):
         super().__init__("already registered")
         self.registration = registration
+        self.answer = answer
+
+
+@dataclass(frozen=True)
+class SignupAnswer:
+    """What the page after signing up says: a place, or a waiting-list spot and its number."""
+
+    status: str
+    position: int | None = None
 
 
 def _to_path_segment(signed):
@@ -58,17 +74,38 @@ def registration_from_cancel_token(token, event):
     return EventRegistration.objects.filter(pk=data.get("r"), event_id=event.pk).first()
 
 
-def make_done_token(registration):
-    """For the confirmation page after signing up; expires, so old links show nothing."""
-    return _to_path_segment(signing.dumps(registration.pk, salt=DONE_SALT))
+def make_done_token(event, answer):
+    """For the page after signing up; expires, so old links show nothing.
+
+    It carries the answer, not the registration: a registration's number would tell a new sign-up from an
+    address already signed up (and signed values are readable, only not forgeable).
+    """
+    return _to_path_segment(signing.dumps({"e": event.pk, "s": answer.status, "n": answer.position}, salt=DONE_SALT))
 
 
-def registration_from_done_token(token, event, max_age=3600):
+def answer_from_done_token(token, event, max_age=3600):
+    """The answer a done link was made for, or None when it was altered, has expired or is for another event."""
     try:
-        pk = signing.loads(_from_path_segment(token), salt=DONE_SALT, max_age=max_age)
+        data = signing.loads(_from_path_segment(token), salt=DONE_SALT, max_age=max_age)
     except signing.BadSignature:
         return None
-    return EventRegistration.objects.filter(pk=pk, event_id=event.pk).first()
+    if not isinstance(data, dict) or data.get("e") != event.pk or data.get("s") not in EventRegistration.ACTIVE:
+        return None
+    return SignupAnswer(data["s"], data.get("n"))
+
+
+def answer_for(registration):
+    """What a new sign-up is told: its place, or its number on the waiting list."""
+    return SignupAnswer(registration.status, waiting_position(registration))
+
+
+def _answer_for_a_newcomer(event_id, capacity):
+    """What a new sign-up would be told now (inside the event's lock), for an address already signed up."""
+    confirmed = EventRegistration.objects.filter(event_id=event_id, status=Status.CONFIRMED).count()
+    if confirmed < capacity:
+        return SignupAnswer(Status.CONFIRMED)
+    waiting = EventRegistration.objects.filter(event_id=event_id, status=Status.WAITING).count()
+    return SignupAnswer(Status.WAITING, waiting + 1)
 
 
 def _lock_event(event):
@@ -81,43 +118,59 @@ def _enqueue_email(registration_id, kind):
     transaction.on_commit(lambda: send_registration_email.enqueue(registration_id, kind))
 
 
+def _active_registration(event_id, email):
+    return EventRegistration.objects.filter(
+        event_id=event_id, email__iexact=email, status__in=EventRegistration.ACTIVE, anonymised=False
+    ).first()
+
+
 def register_for_event(event, data, now=None):
     """Sign someone up: a place while there are places, otherwise the waiting list.
 
-    `data` holds the sign-up form's cleaned fields. Raises SignupClosed or AlreadyRegistered.
+    `data` holds the sign-up form's cleaned fields. Raises SignupClosed, or AlreadyRegistered after emailing
+    the address that it is already signed up (and nothing is stored).
     """
     now = now or timezone.now()
     if event.signup_state(now) != "open":
         raise SignupClosed
     email = data["email"].strip().lower()
     try:
-        with transaction.atomic():
+        with changes_only(PLACES_TOPIC), transaction.atomic():
             locked = _lock_event(event)
-            existing = EventRegistration.objects.filter(
-                event_id=locked.pk, email__iexact=email, status__in=EventRegistration.ACTIVE, anonymised=False
-            ).first()
+            existing = _active_registration(locked.pk, email)
             if existing is not None:
-                raise AlreadyRegistered(existing)
-            confirmed = EventRegistration.objects.filter(event_id=locked.pk, status=Status.CONFIRMED).count()
-            registration = EventRegistration.objects.create(
-                event_id=locked.pk,
-                name=data["name"].strip(),
-                email=email,
-                school=data.get("school", "").strip(),
-                role=data.get("role", ""),
-                access_needs=data.get("access_needs", "").strip(),
-                consent=bool(data.get("consent")),
-                status=Status.CONFIRMED if confirmed < locked.capacity else Status.WAITING,
-            )
-            _enqueue_email(registration.pk, registration.status)
+                # Told by email, where only the address's owner reads it; the transaction commits so the
+                # email is sent, and it writes nothing.
+                _enqueue_email(existing.pk, "already")
+                answer = _answer_for_a_newcomer(locked.pk, locked.capacity)
+            else:
+                registration = _create_registration(locked, email, data)
     except IntegrityError as error:
         # The unique constraint: a second request with the same email won the race. Any other integrity
         # failure is a real error, not a duplicate, and must not be reported to the teacher as one.
-        if not EventRegistration.objects.filter(
-            event_id=event.pk, email__iexact=email, status__in=EventRegistration.ACTIVE, anonymised=False
-        ).exists():
+        existing = _active_registration(event.pk, email)
+        if existing is None:
             raise
-        raise AlreadyRegistered() from error
+        _enqueue_email(existing.pk, "already")
+        raise AlreadyRegistered(existing, _answer_for_a_newcomer(event.pk, event.capacity)) from error
+    if existing is not None:
+        raise AlreadyRegistered(existing, answer)
+    return registration
+
+
+def _create_registration(locked, email, data):
+    confirmed = EventRegistration.objects.filter(event_id=locked.pk, status=Status.CONFIRMED).count()
+    registration = EventRegistration.objects.create(
+        event_id=locked.pk,
+        name=data["name"].strip(),
+        email=email,
+        school=data.get("school", "").strip(),
+        role=data.get("role", ""),
+        access_needs=data.get("access_needs", "").strip(),
+        consent=bool(data.get("consent")),
+        status=Status.CONFIRMED if confirmed < locked.capacity else Status.WAITING,
+    )
+    _enqueue_email(registration.pk, registration.status)
     return registration
 
 
@@ -126,7 +179,7 @@ def cancel_registration(registration):
 
     Returns the promoted registration, or None.
     """
-    with transaction.atomic():
+    with changes_only(PLACES_TOPIC), transaction.atomic():
         locked = _lock_event(registration.event)
         current = EventRegistration.objects.select_for_update().get(pk=registration.pk)
         if current.status == Status.CANCELLED:

@@ -1,4 +1,13 @@
-"""Emails about registrations, sent in the background after the sign-up's transaction commits."""
+"""Emails about registrations, sent in the background after the sign-up's transaction commits.
+
+None of them carries text the signer typed (no name, school, role or access needs), not even in "Hello": the
+address is whatever somebody typed in the form, never confirmed, so a sign-up named "Claim your prize at
+http://..." would otherwise have us deliver that line, from our domain and with a real joining link, to a
+stranger. What they hold comes from EMAS: the event's facts, its joining link and the signed cancel link; the
+templates are not given the registration, so they cannot show what was typed.
+A confirm-your-address step was not needed for that, and would cost every teacher a second email before
+the booking.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -9,12 +18,15 @@ SUBJECTS = {
     "confirmed": "Your place is booked: {title}",
     "waiting": "You are on the waiting list: {title}",
     "promoted": "A place is now yours: {title}",
+    "already": "You are already signed up: {title}",
 }
 
 
 @task()
 def send_registration_email(registration_id, kind):
-    """Confirmation, waiting-list notice or promotion notice. Nothing is sent for a cancelled or anonymised row."""
+    """Confirmation, waiting-list notice, promotion notice, or "you are already signed up" (after a second
+    sign-up with the same address, told here rather than on the page). Nothing is sent for a cancelled or
+    anonymised row."""
     from .calendar import calendar_bytes
     from .models import EventRegistration
 
@@ -24,9 +36,10 @@ def send_registration_email(registration_id, kind):
     if registration.status == EventRegistration.Status.CANCELLED:
         return
     event = registration.event
-    has_place = kind in ("confirmed", "promoted")
+    has_place = kind in ("confirmed", "promoted") or (
+        kind == "already" and registration.status == EventRegistration.Status.CONFIRMED
+    )
     context = {
-        "registration": registration,
         "event": event,
         "kind": kind,
         "has_place": has_place,
@@ -61,7 +74,6 @@ def send_attendee_message(event_id, subject, message, include_waiting_list=False
         body = render_to_string(
             "events/email/attendee_message.txt",
             {
-                "registration": registration,
                 "event": event,
                 "message": message,
                 "cancel_url": registration.cancel_url(),

@@ -1,7 +1,11 @@
-"""Admin for registrations (listing, filters, counts, spreadsheet export, actions) and the home page slot."""
+"""Admin for registrations (listing, filters, counts, spreadsheet export, actions), and the events' slots on the
+home page, the process pages and pages that show what is on."""
+
+from collections import OrderedDict
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.contrib.admin import RelatedFieldListFilter
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -10,30 +14,47 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import IndexView
 
-from home.page_cache import cache_until
+from home.models import PROCESS_CHOICES
 from home.templatetags.site_tags import render_slot
+from page_cache.cache import cache_until
 
-from . import admin_views
-from .models import EventIndexPage, EventPage, EventRegistration, confirmed_count_subquery
+from . import admin_views, personal_data, structure
+from .models import EventIndexPage, EventPage, EventPageTag, EventRegistration, confirmed_count_subquery
 from .services import fill_free_places
 
 HOME_SLOT_EVENTS = 3
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def spreadsheet_safe(value):
-    """Stop a spreadsheet running what the public typed: text starting like a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+def export_cell(registration, field):
+    """One exported cell as the listing shows it: the label of a choice (not its stored code), the event with
+    its date, an empty cell for an empty value (Wagtail's "-" for empty became "'-" behind the formula
+    guard). What the public typed is kept from running as a formula by security.spreadsheets, for every cell
+    of every Wagtail export."""
+    if field == "event":
+        return registration.event.title_with_date
+    model_field = registration._meta.get_field(field)
+    value = getattr(registration, field)
+    if model_field.choices and value:
+        value = getattr(registration, f"get_{field}_display")()
+    if value is None or value == "":
+        return ""
     return value
+
+
+class EventWithDateFilter(RelatedFieldListFilter):
+    """The "By event" filter, each event named with its date, newest first: the same session runs every
+    year under one title."""
+
+    def field_choices(self, field, request, model_admin):
+        events = EventPage.objects.order_by("-start", "-pk").only("pk", "title", "start")
+        return [(event.pk, event.title_with_date) for event in events]
 
 
 class RegistrationIndexView(IndexView):
     """The listing, plus counts per status for the current filters, and formula-safe exports."""
 
     def to_row_dict(self, item):
-        row = super().to_row_dict(item)
-        return row.__class__((field, spreadsheet_safe(value)) for field, value in row.items())
+        return OrderedDict((field, export_cell(item, field)) for field in self.list_export)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -88,7 +109,7 @@ class EventRegistrationAdmin(ModelAdmin):
     menu_order = 300
     add_to_settings_menu = False
     list_display = ("name", "email", "school", "role", "event", "status_label", "created")
-    list_filter = ("event", "status")
+    list_filter = (("event", EventWithDateFilter), "status")
     search_fields = ("name", "school", "email")
     list_select_related = ("event",)
     list_per_page = 50
@@ -139,22 +160,94 @@ def give_new_places_to_the_waiting_list(request, page):
             messages.info(request, f"{len(promoted)} people on the waiting list were given a place and emailed.")
 
 
-@hooks.register("home_page_slots")
-def upcoming_events_slot(context):
-    """The next few events on the home page; three queries however many events there are."""
-    now = timezone.now()
-    events = list(
+def _upcoming_events():
+    """Live, public events that have not ended, soonest first, with what a card shows in the same query."""
+    return (
         EventPage.objects.live()
         .public()
-        .filter(end__gte=now)
+        .filter(end__gte=timezone.now())
         .select_related("image")
         .annotate(confirmed_count=confirmed_count_subquery())
-        .order_by("start", "pk")[:HOME_SLOT_EVENTS]
+        .order_by("start", "pk")
     )
+
+
+def _latest_recording():
+    """The most recent past event with a recording (one query), for 'watch the latest webinar'."""
+    return EventPage.objects.live().public().recordings(timezone.now()).order_by("-start", "-pk").first()
+
+
+def _index_links(needed):
+    """The events index's URL and its webinar archive's, in one query and only when something links to them."""
+    index = EventIndexPage.objects.live().only("id", "url_path", "path", "depth").first() if needed else None
+    if index is None:
+        return {"index_url": "", "webinars_url": ""}
+    return {"index_url": index.url, "webinars_url": index.url + index.reverse_subpage("webinars")}
+
+
+@hooks.register("home_page_slots")
+def upcoming_events_slot(context):
+    """The next few events and the latest webinar recording on the home page; four queries however many events."""
+    events = list(_upcoming_events()[:HOME_SLOT_EVENTS])
+    recording = _latest_recording()
     # The home page drops an event from this slot when it ends.
     cache_until(context.get("request"), min((event.end for event in events), default=None))
     # The events themselves are filtered for privacy; the index link needs no second privacy lookup.
-    index = EventIndexPage.objects.live().only("id", "url_path", "path", "depth").first() if events else None
     return render_slot(
-        "events/includes/home_slot.html", context, {"events": events, "index_url": index.url if index else ""}
+        "events/includes/home_slot.html",
+        context,
+        {"events": events, "recording": recording, **_index_links(events or recording)},
     )
+
+
+@hooks.register("whats_on_slots")
+def whats_on_slot(context):
+    """The next event with its sign-up link and the latest webinar recording (e.g. on 'How to apply'), so no page
+    has to announce a date in its text; three queries."""
+    next_event = _upcoming_events().first()
+    recording = _latest_recording()
+    if next_event is None and recording is None:
+        return ""
+    cache_until(context.get("request"), next_event.next_change() if next_event else None)
+    return render_slot(
+        "events/includes/whats_on.html",
+        context,
+        {"next_event": next_event, "recording": recording, **_index_links(True)},
+    )
+
+
+@hooks.register("process_page_slots", order=20)  # resources, then events, then posts
+def process_events_slot(context, process):
+    """Upcoming events on a Learn, Embed or Share page: those tagged with the process (e.g. 'learn') if there are
+    any, otherwise the next events; three queries."""
+    tagged = EventPageTag.objects.filter(content_object=OuterRef("pk"), tag__slug=process)
+    events = list(
+        _upcoming_events()
+        .annotate(for_process=Exists(tagged))
+        .order_by("-for_process", "start", "pk")[:HOME_SLOT_EVENTS]
+    )
+    if not events:
+        return ""
+    if events[0].for_process:
+        events = [event for event in events if event.for_process]
+    cache_until(context.get("request"), min(event.end for event in events))
+    return render_slot(
+        "events/includes/process_slot.html",
+        context,
+        {
+            "events": events,
+            "process_name": dict(PROCESS_CHOICES).get(process, process),
+            "for_process": events[0].for_process,
+            **_index_links(True),
+        },
+    )
+
+
+@hooks.register("register_site_structure")
+def load_site_structure(home, stdout):
+    structure.load(home, stdout)
+
+
+@hooks.register("register_personal_data")
+def register_personal_data():
+    return personal_data

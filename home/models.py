@@ -9,20 +9,22 @@ import logging
 from django.apps import apps
 from django.core.validators import RegexValidator
 from django.db import DatabaseError, models, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractFormField, FormMixin
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock, FooterLinkBlock, ProcessCardBlock
-from .public_input import (
+from page_cache import cache as page_cache
+from security.public_input import (
     HONEYPOT_FIELD_NAME,
     SAVE_FAILED_MESSAGE,
     RateLimit,
@@ -30,6 +32,8 @@ from .public_input import (
     client_ip,
     is_honeypot_filled,
 )
+
+from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock, FooterLinkBlock, ProcessCardBlock
 
 logger = logging.getLogger(__name__)
 
@@ -160,15 +164,45 @@ class HomePage(PageMetaMixin, Page):
         return self.hero_image
 
 
+# The award's three processes. Feature apps match their own vocabularies (resource processes, board sections)
+# to these slugs when they fill a process page's slots.
+PROCESS_CHOICES = [("learn", "Learn"), ("embed", "Embed"), ("share", "Share")]
+
+
 class ContentPage(PageMetaMixin, Page):
-    """A general page of text and media: the programme, the processes, policies."""
+    """A general page of text and media: the programme, the processes, policies.
+
+    What changes from week to week (resources, events, board posts) is never typed into the body: a process page
+    (`process` set) shows that process's from each feature app's `process_page_slots`, and a page with
+    `show_whats_on` the next event and latest recording from `whats_on_slots`.
+    """
 
     intro = models.TextField(
         max_length=600, blank=True, help_text="A short summary shown under the title and in search results."
     )
     body = StreamField(BaseStreamBlock(), blank=True)
+    process = models.CharField(
+        "award process",
+        max_length=10,
+        choices=PROCESS_CHOICES,
+        blank=True,
+        help_text="For the Learn, Embed and Share pages: lists that process's resources, upcoming events and board "
+        "posts under the page.",
+    )
+    show_whats_on = models.BooleanField(
+        "show what's on",
+        default=False,
+        help_text="Show the next event with its sign-up link and the latest webinar recording under the page.",
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("process"), FieldPanel("show_whats_on")],
+            heading="Added from other sections of the site",
+        ),
+    ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["home.HomePage", "home.ContentPage"]
 
@@ -217,8 +251,36 @@ class EnquiryFormField(AbstractFormField):
     page = ParentalKey("FormPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
+# What a field asks for, told to browsers and assistive technology (WCAG 1.3.5, identify input purpose), so
+# they can fill it in. Checked in order against the field's label, lower-cased; email fields need no label.
+AUTOCOMPLETE_BY_LABEL = (
+    (("school", "organisation", "organization", "setting", "company", "employer"), "organization"),
+    (("telephone", "phone", "mobile"), "tel"),
+    (("email", "e-mail"), "email"),
+    (("postcode", "post code"), "postal-code"),
+    (("name",), "name"),
+)
+
+
+def autocomplete_purpose(field):
+    """The `autocomplete` token for a form builder field (a Django form field), or "" when it asks for none.
+
+    Editors build the enquiry form in the admin and name the fields themselves, so the purpose is read from
+    the field type and the label rather than stored per field.
+    """
+    if getattr(field.widget, "input_type", "") == "email":
+        return "email"
+    if getattr(field.widget, "input_type", "") not in ("text", "email", "tel"):
+        return ""
+    label = str(field.label or "").lower()
+    for words, purpose in AUTOCOMPLETE_BY_LABEL:
+        if any(word in label for word in words):
+            return purpose
+    return ""
+
+
 class EnquiryFormBuilder(FormBuilder):
-    """Wagtail's form builder, plus our honeypot on every form."""
+    """Wagtail's form builder, plus our honeypot and each field's `autocomplete` purpose."""
 
     def get_form_class(self):
         form_class = super().get_form_class()
@@ -226,15 +288,21 @@ class EnquiryFormBuilder(FormBuilder):
         class EnquiryForm(form_class):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
+                for field in self.fields.values():
+                    purpose = autocomplete_purpose(field)
+                    if purpose:
+                        field.widget.attrs["autocomplete"] = purpose
                 add_honeypot(self)
 
         return EnquiryForm
 
 
-class FormPage(PageMetaMixin, FormMixin, Page):
+class FormPage(RoutablePageMixin, PageMetaMixin, FormMixin, Page):
     """A form built in the admin (EMAS teacher enquiries); submissions are stored and emailed.
 
-    Submissions go to the enquiry address in Site settings, so the address lives in one place.
+    Submissions go to the enquiry address in Site settings, so the address lives in one place. A sent enquiry
+    is answered with a redirect to `thank-you/` (Post/Redirect/Get), so refreshing the thank-you page cannot
+    send it again; that page shows the same text to everybody and nothing of what was sent.
     """
 
     intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
@@ -264,13 +332,14 @@ class FormPage(PageMetaMixin, FormMixin, Page):
     def get_meta_description(self):
         return self.search_description
 
-    def serve(self, request, *args, **kwargs):
+    @path("")
+    def form_route(self, request):
         if request.method != "POST":
-            return super().serve(request, *args, **kwargs)
+            return self._render_form(request, self.get_form(page=self, user=request.user), status=200)
         form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
         if is_honeypot_filled(form):
-            # Tell a bot nothing: it sees the thank-you page, and nothing is stored or sent.
-            return self.render_landing_page(request)
+            # Tell a bot nothing: it is sent to the thank-you page, and nothing is stored or sent.
+            return self.redirect_to_thank_you(request)
         if form.is_valid():
             if not RateLimit(f"form:{self.pk}").hit(client_ip(request)):
                 form.add_error(
@@ -281,13 +350,28 @@ class FormPage(PageMetaMixin, FormMixin, Page):
                 return self._render_form(request, form, status=429)
             try:
                 with transaction.atomic():
-                    submission = self.process_form_submission(form)
+                    self.process_form_submission(form)
             except DatabaseError:
                 logger.exception("Enquiry not saved")
                 form.add_error(None, SAVE_FAILED_MESSAGE)
                 return self._render_form(request, form, status=503)
-            return self.render_landing_page(request, submission)
+            return self.redirect_to_thank_you(request)
         return self._render_form(request, form, status=200)
+
+    @path("thank-you/", name="thank_you")
+    def thank_you_route(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return self.render_landing_page(request)
+
+    def redirect_to_thank_you(self, request):
+        return redirect(self.get_url(request) + self.reverse_subpage("thank_you"))
+
+    def serve_preview(self, request, mode_name):
+        # RoutablePageMixin previews only its index route; editors also preview the landing page.
+        if mode_name == "landing":
+            return self.render_landing_page(request)
+        return self.form_route(request)
 
     def _render_form(self, request, form, status):
         context = self.get_context(request)
@@ -296,7 +380,8 @@ class FormPage(PageMetaMixin, FormMixin, Page):
 
     def process_form_submission(self, form):
         cleaned = {k: v for k, v in form.cleaned_data.items() if k != HONEYPOT_FIELD_NAME}
-        submission = self.get_submission_class().objects.create(form_data=cleaned, page=self)
+        with page_cache.changes_only():  # an enquiry changes no public page
+            submission = self.get_submission_class().objects.create(form_data=cleaned, page=self)
         transaction.on_commit(lambda: self.notify_enquiry_address(submission.pk))
         return submission
 

@@ -9,7 +9,7 @@ from wagtail.contrib.forms.models import FormSubmission
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, PageLogEntry
 
-from .privacy import RetentionRule, mentions, redact
+from privacy.registry import RetentionRule, mentions, redact
 
 
 def _matching_submissions(email):

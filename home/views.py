@@ -11,7 +11,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.static import serve as static_serve
 from wagtail.documents.views.serve import serve as wagtail_serve_document
+from wagtail.images import get_image_model
 from wagtail.models import Page
+from wagtail.permissions import policy_registry
+
+from security.public_input import page_number
 
 # What Pillow can write and browsers show as pictures. Anything else in the media folder (an SVG or HTML file
 # an editor managed to upload, say) is never served from our origin.
@@ -22,14 +26,32 @@ DOCUMENT_CSP = "default-src 'none'; sandbox"
 
 @require_GET
 def serve_image_file(request, path):
-    """Serve an uploaded image or rendition with headers that stop browsers running it as anything else."""
+    """Serve an uploaded image or rendition with headers that stop browsers running it as anything else.
+
+    Renditions whose names start with one of `PRIVATE_IMAGE_FILE_PREFIXES` (an app serves those itself, after
+    its own checks) are served only to staff who may choose or change the image in the admin, and kept out of
+    shared caches.
+    """
     if path.rsplit(".", 1)[-1].lower() not in RASTER_IMAGE_EXTENSIONS:
+        raise Http404("Not an image")
+    private = path.removeprefix("images/").startswith(tuple(settings.PRIVATE_IMAGE_FILE_PREFIXES))
+    if private and not _may_see_in_the_admin(request.user, path):
         raise Http404("Not an image")
     response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = "private, no-cache" if private else "public, max-age=86400"
     return response
+
+
+def _may_see_in_the_admin(user, path):
+    if not user.is_authenticated:
+        return False
+    Image = get_image_model()
+    rendition = Image.get_rendition_model().objects.filter(file=path).select_related("image__collection").first()
+    return rendition is not None and policy_registry.get_by_type(Image).user_has_any_permission_for_instance(
+        user, ["change", "choose"], rendition.image
+    )
 
 
 def serve_document(request, document_id, document_filename):
@@ -83,13 +105,6 @@ def search_terms(query):
     return " ".join(_NOT_SEARCHABLE.sub(" ", query).split())
 
 
-def _page_number(raw):
-    try:
-        return max(1, int(raw))
-    except (TypeError, ValueError):
-        return 1
-
-
 @require_GET
 def search(request):
     """Site search over every live, public page (PostgreSQL full-text search when on PostgreSQL)."""
@@ -102,7 +117,7 @@ def search(request):
         results = Page.objects.live().public().specific().search(terms, operator="and")
         paginator = Paginator(results, settings.SEARCH_RESULTS_PER_PAGE)
         try:
-            results_page = paginator.page(_page_number(request.GET.get("page")))
+            results_page = paginator.page(page_number(request.GET.get("page")))
         except (EmptyPage, PageNotAnInteger):
             results_page = paginator.page(paginator.num_pages)
     return TemplateResponse(

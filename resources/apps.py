@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class ResourcesConfig(AppConfig):
     name = "resources"
-    # The resource library's lists (types, languages) are editors' work (see home/admin_groups.py).
+    # The resource library's lists (types, languages) are editors' work (see security/admin_groups.py).
     admin_group_permissions = {
         "Editors": {
             "resources.add_resourcetype",

@@ -1,4 +1,4 @@
-"""Demo content for the resource library: the seed's starting library plus a realistic collection.
+"""Demo content for the resource library: a realistic collection in the library `structure.py` makes.
 
 Loaded by `manage.py load_demo_content` after the base and events. Idempotent: vocabularies, images,
 documents and pages are created only when missing (matched by slug, code or title), so editors' changes
@@ -11,47 +11,18 @@ import io
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
-from django.db.models import Q
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
-from home.demo_files import make_banner_image, make_pdf
+from home.demo_files import illustration_description, make_banner_image, make_pdf
+from home.structure import CITY_OF_SANCTUARY, NATIONAL_SITE, RESOURCE_PACK
 
-from .models import Audience, Language, Process, ResourceDocument, ResourceIndexPage, ResourcePage, ResourceType
-from .models import ensure_vocabularies as ensure_fixed_vocabularies
+from . import structure
+from .models import Audience, Language, Process, ResourceDocument, ResourcePage, ResourceType
 
 LAUNCH_EVENT_SLUG = "schools-of-sanctuary-launch-2023-24"
-NATIONAL_SITE = "https://schools.cityofsanctuary.org/"
-RESOURCE_PACK = "https://schools.cityofsanctuary.org/resources"
-CITY_OF_SANCTUARY = "https://cityofsanctuary.org/"
-
-RESOURCE_TYPES = [
-    ("guide", "Guide"),
-    ("lesson-plan", "Lesson plan"),
-    ("assembly", "Assembly"),
-    ("policy-template", "Policy template"),
-    ("video", "Video"),
-    ("book-list", "Book list"),
-    ("website", "Website"),
-    ("activity", "Activity"),
-]
-LANGUAGES = [
-    ("en", "English", "English"),
-    ("ar", "Arabic", "العربية"),
-    ("uk", "Ukrainian", "Українська"),
-    ("prs", "Dari", "دری"),
-    ("ps", "Pashto", "پښتو"),
-    ("ti", "Tigrinya", "ትግርኛ"),
-    ("fa", "Persian (Farsi)", "فارسی"),
-    ("ku", "Kurdish", "Kurdî"),
-]
-PALETTES = {
-    "blue": ("#0b4f6c", "#f2c14e", "#1d6b3a", "#e8eef2"),
-    "green": ("#1d6b3a", "#e8eef2", "#0b4f6c", "#f6f1e1"),
-    "amber": ("#6b3c0b", "#f2c14e", "#0b4f6c", "#fbf7ee"),
-}
 
 
 def _p(*paragraphs):
@@ -78,7 +49,7 @@ RESOURCES = [
         "languages": ["en"],
         "tags": ["award", "getting started"],
         "url": NATIONAL_SITE,
-        "image": "blue",
+        "image": "city-pin",
         "date": datetime.date(2024, 9, 2),
         "featured": True,
     },
@@ -111,7 +82,7 @@ RESOURCES = [
                 "The full pack: schools.cityofsanctuary.org/resources",
             ],
         ),
-        "image": "amber",
+        "image": "book-and-globe",
         "date": datetime.date(2024, 9, 1),
         "featured": True,
     },
@@ -191,7 +162,7 @@ RESOURCES = [
                 "3. Never post pupils' names or photographs of pupils.",
             ],
         ),
-        "image": "green",
+        "image": "welcome-bubbles",
         "date": datetime.date(2024, 2, 5),
     },
     {
@@ -209,7 +180,7 @@ RESOURCES = [
         "languages": ["en"],
         "tags": ["refugee week", "celebration", "community"],
         "url": "https://refugeeweek.org.uk/",
-        "image": "amber",
+        "image": "planting-a-tree",
         "date": datetime.date(2024, 5, 20),
         "featured": True,
     },
@@ -245,7 +216,7 @@ RESOURCES = [
         "languages": ["en"],
         "tags": ["human rights", "lessons"],
         "url": "https://www.unhcr.org/teaching-about-refugees",
-        "image": "blue",
+        "image": "round-the-table",
         "date": datetime.date(2023, 6, 12),
     },
     {
@@ -348,7 +319,7 @@ RESOURCES = [
         "languages": ["en"],
         "tags": ["wellbeing", "trauma-informed"],
         "url": "https://www.annafreud.org/",
-        "image": "green",
+        "image": "planting-a-tree",
         "date": datetime.date(2024, 4, 15),
     },
     {
@@ -383,7 +354,7 @@ RESOURCES = [
         "languages": ["en"],
         "tags": ["books", "reading"],
         "url": "https://www.booktrust.org.uk/",
-        "image": "amber",
+        "image": "book-and-globe",
         "date": datetime.date(2023, 5, 8),
     },
     {
@@ -463,7 +434,7 @@ RESOURCES = [
                 "First half-term: review progress and wellbeing with the family.",
             ],
         ),
-        "image": "blue",
+        "image": "welcome-door",
         "date": datetime.date(2024, 7, 8),
         "featured": True,
     },
@@ -519,7 +490,7 @@ RESOURCES = [
                 "Ask families to check each translation and suggest new languages.",
             ],
         ),
-        "image": "green",
+        "image": "welcome-bubbles",
         "date": datetime.date(2024, 1, 22),
     },
     {
@@ -548,7 +519,7 @@ RESOURCES = [
                 "4. A simple act for this week, and an invitation to families (5 min)",
             ],
         ),
-        "image": "amber",
+        "image": "round-the-table",
         "date": datetime.date(2024, 6, 10),
     },
     {
@@ -678,14 +649,15 @@ RESOURCES = [
 ]
 
 
-def _image(title, palette):
+def _image(title, name):
+    """One of the site's own illustrations (`home.demo_files`), stored once and shared by the resources using it."""
     Image = get_image_model()
     image = Image.objects.filter(title=title).first()
     if image is None:
         image = Image(
             title=title,
-            description="Abstract illustration of overlapping coloured circles",
-            file=ImageFile(io.BytesIO(make_banner_image(palette=PALETTES[palette])), name=f"resources-{palette}.jpg"),
+            description=illustration_description(name),
+            file=ImageFile(io.BytesIO(make_banner_image(name=name)), name=f"resources-{name}.jpg"),
         )
         image.save()
     return image
@@ -700,36 +672,6 @@ def _document(title, filename, lines):
         document._set_document_file_metadata()  # size and hash, as an upload in the admin would record
         document.save()
     return document
-
-
-def ensure_vocabularies():
-    """The fixed processes/audiences, and a starting list of resource types and languages."""
-    ensure_fixed_vocabularies()
-    for order, (slug, name) in enumerate(RESOURCE_TYPES):
-        if not ResourceType.objects.filter(Q(slug=slug) | Q(name=name)).exists():
-            ResourceType.objects.create(slug=slug, name=name, sort_order=order)
-    for code, name, native_name in LANGUAGES:
-        if not Language.objects.filter(Q(code=code) | Q(name=name)).exists():
-            Language.objects.create(code=code, name=name, native_name=native_name)
-
-
-def ensure_library(home, stdout):
-    library = home.get_children().filter(slug="resources").first()
-    if library is not None:
-        return library.specific
-    library = ResourceIndexPage(
-        title="Resource library",
-        slug="resources",
-        show_in_menus=True,
-        intro="Guides, lesson plans, assemblies, templates and websites that help your school Learn, Embed and "
-        "Share. Filter by process, audience, type, language or tag.",
-        search_description="Resources for Coventry Schools of Sanctuary: find what helps your school Learn, Embed "
-        "and Share.",
-    )
-    home.add_child(instance=library)
-    library.save_revision().publish()
-    stdout.write("Created the resource library.")
-    return library
 
 
 def _add_resource(library, data, lookups):
@@ -762,8 +704,7 @@ def _add_resource(library, data, lookups):
 def load(home, stdout):
     """Create the library and its starting resources under `home`, once."""
     with transaction.atomic():
-        ensure_vocabularies()
-        library = ensure_library(home, stdout)
+        library = structure.load(home, stdout)
         # Editors may rename or remove a type or language; a resource then simply goes without it.
         lookups = {
             "types": {row.slug: row for row in ResourceType.objects.all()},

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Lower
 from django.utils.http import urlencode
 from taggit.models import Tag
 from wagtail.images import get_image_model
@@ -49,6 +50,8 @@ class Facet:
     name: str
     legend: str
     options: list = field(default_factory=list)
+    # True when only some options are offered (the most used tags): the template links to all of them.
+    has_more: bool = False
 
     @property
     def selected_options(self):
@@ -157,7 +160,10 @@ class _TypeFacet(_FacetSpec):
 
 
 class _TagFacet(_FacetSpec):
-    """Tags are open-ended: the most used ones are offered, plus any the visitor already chose."""
+    """Tags are open-ended: the most used ones are offered (listed A-Z whatever their case), plus any the
+    visitor already chose; when there are more, the facet links to the library's page of all tags."""
+
+    has_more = False
 
     def load_options(self, requested):
         if not requested:
@@ -172,8 +178,11 @@ class _TagFacet(_FacetSpec):
             TaggedResource.objects.filter(content_object_id__in=resources.values("pk"))
             .values("tag_id", "tag__slug", "tag__name")
             .annotate(n=Count("content_object_id", distinct=True))
-            .order_by("-n", "tag__name")[:TAG_OPTIONS_SHOWN]
+            .order_by("-n", Lower("tag__name"), "tag_id")[: TAG_OPTIONS_SHOWN + 1]
         )
+        rows = list(rows)
+        self.has_more = len(rows) > TAG_OPTIONS_SHOWN
+        rows = sorted(rows[:TAG_OPTIONS_SHOWN], key=lambda row: (row["tag__name"].lower(), row["tag_id"]))
         self.top = [(row["tag_id"], row["tag__slug"], row["tag__name"]) for row in rows]
         return {row["tag_id"]: row["n"] for row in rows}
 
@@ -218,6 +227,15 @@ def card_queryset(queryset):
     )
 
 
+def all_tags(library):
+    """Every tag of the library's public resources, A-Z whatever its case, with its number of resources."""
+    return (
+        Tag.objects.filter(resources_taggedresource_items__content_object__in=library.resources().values("pk"))
+        .annotate(resource_count=Count("resources_taggedresource_items__content_object", distinct=True))
+        .order_by(Lower("name"), "pk")
+    )
+
+
 def browse(library, params, fixed=None):
     """The library's listing for a request's query string. `fixed` pins a facet (tag or process pages)."""
     fixed = fixed or {}
@@ -258,7 +276,7 @@ def browse(library, params, fixed=None):
         rows = options[spec.name]
         if isinstance(spec, _TagFacet):
             rows = list(chosen) + [row for row in spec.top if row[0] not in chosen_ids]
-        facet = Facet(spec.name, spec.legend)
+        facet = Facet(spec.name, spec.legend, has_more=getattr(spec, "has_more", False))
         for pk, value, label in rows:
             facet.options.append(FacetOption(value, label, counts.get(pk, 0), pk in chosen_ids))
         for _pk, value, label in chosen:

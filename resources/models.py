@@ -5,6 +5,7 @@ editor-managed snippets, because EMAS adds new kinds of material and new communi
 """
 
 import datetime
+from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -219,6 +220,15 @@ class ResourceIndexPage(OneQueryChildRouteMixin, RoutablePageMixin, PageMetaMixi
     def library(self, request):
         return self._render_listing(request, heading=self.title, intro=self.intro)
 
+    @path("tag/")
+    def tags(self, request):
+        """All tags A-Z: the library's filter offers only the most used, and links here for the rest."""
+        from .library import all_tags
+
+        context = self.get_context(request)
+        context.update({"all_tags": list(all_tags(self)), "route_title": "All tags in the resource library"})
+        return TemplateResponse(request, "resources/resource_tags.html", context)
+
     @path("tag/<slug:tag_slug>/")
     def tag(self, request, tag_slug):
         tag = Tag.objects.filter(slug=tag_slug, resources_taggedresource_items__isnull=False).first()
@@ -283,13 +293,15 @@ class ResourcePageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned = super().clean()
-        formset = self.formsets.get("documents")
-        has_document = False
-        if formset is not None:
-            for form in formset.forms:
-                data = getattr(form, "cleaned_data", None) or {}
-                if data.get("document") and not data.get("DELETE"):
-                    has_document = True
+        # ClusterForm validates its formsets only after this method, so the documents' cleaned_data does not
+        # exist yet: validate the formset here (Django keeps the result, it is not validated twice). While a
+        # document row has its own error, that error is the one to fix first; the rule waits for clean rows.
+        documents = self.formsets.get("documents")
+        if documents is not None and not documents.is_valid():
+            return cleaned
+        has_document = documents is not None and any(
+            form.cleaned_data.get("document") and not form.cleaned_data.get("DELETE") for form in documents.forms
+        )
         if not (has_document or cleaned.get("external_url") or cleaned.get("video_url")):
             self.add_error(
                 "external_url",
@@ -345,13 +357,15 @@ class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
         blank=False,
         on_delete=models.SET_NULL,
         related_name="resources",
-        help_text="What kind of material it is. Manage the list under Snippets → Resource types.",
+        help_text="What kind of material it is. Manage the list in the admin menu under Resource library → "
+        "Resource types.",
     )
     languages = ParentalManyToManyField(
         Language,
         related_name="resources",
         blank=True,
-        help_text="The languages the resource itself is available in. Manage the list under Snippets → Languages.",
+        help_text="The languages the resource itself is available in. Manage the list in the admin menu under "
+        "Resource library → Languages.",
     )
     external_url = models.URLField(
         "website address",
@@ -433,6 +447,18 @@ class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
 
     def get_social_image(self):
         return self.thumbnail
+
+    @property
+    def external_host(self):
+        """The website's name for the button, e.g. schools.cityofsanctuary.org (the address's host, without
+        "www."): what a visitor recognises, without a long path that would push a narrow screen sideways."""
+        host = urlsplit(self.external_url or "").hostname or ""
+        return host.removeprefix("www.")
+
+    @property
+    def external_host_parts(self):
+        """The host's labels, so the template can let a narrow screen wrap it at its dots (with <wbr>)."""
+        return self.external_host.split(".")
 
     @property
     def video(self):

@@ -15,10 +15,11 @@ from wagtail.signals import init_new_page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from home.models import PROCESS_CHOICES
 from home.templatetags.site_tags import render_slot
 
-from . import admin_views
-from .models import Language, ResourcePage, ResourceType
+from . import admin_views, structure
+from .models import Language, ResourceIndexPage, ResourcePage, ResourceType
 
 
 def _add_resource_link(resource_type):
@@ -117,3 +118,33 @@ def new_resources_slot(context):
         return ""
     library = resources[0].get_parent()
     return render_slot("resources/includes/home_slot.html", context, {"resources": resources, "library": library})
+
+
+@hooks.register("process_page_slots", order=10)  # resources, then events, then posts
+def process_resources_slot(context, process):
+    """'Resources for Learn' on a process page: three of its public resources (featured first) and a link to the
+    library's listing of that process; the same fixed number of queries as the home page's slot."""
+    from .library import card_queryset
+
+    resources = list(
+        card_queryset(ResourcePage.objects.live().public().filter(processes__slug=process)).order_by(
+            "-featured", "-publication_date", "-pk"
+        )[:HOME_SLOT_SIZE]
+    )
+    if not resources:
+        return ""
+    library = ResourceIndexPage.objects.parent_of(resources[0]).first()
+    return render_slot(
+        "resources/includes/process_slot.html",
+        context,
+        {
+            "resources": resources,
+            "process_name": dict(PROCESS_CHOICES).get(process, process),
+            "process_url": library.url + library.reverse_subpage("process", kwargs={"process_slug": process}),
+        },
+    )
+
+
+@hooks.register("register_site_structure")
+def load_site_structure(home, stdout):
+    structure.load(home, stdout)

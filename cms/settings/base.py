@@ -38,8 +38,9 @@ def env_list(name, default=()):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-# The project's own apps. `load_demo_content` asks each for a `demo` module, in this order.
-LOCAL_APPS = ["home", "events", "resources", "board"]
+# The project's own apps: the platform (security, privacy, page cache), the base, then the features. Wagtail hooks
+# (personal data, site structure, home-page slots) are called in this order.
+LOCAL_APPS = ["security", "privacy", "page_cache", "home", "events", "resources", "board"]
 
 INSTALLED_APPS = LOCAL_APPS + [
     "wagtail.contrib.forms",
@@ -71,7 +72,11 @@ INSTALLED_APPS = LOCAL_APPS + [
 ]
 
 MIDDLEWARE = [
+    # First, so an oversized body is refused before any middleware reads it (issue 14).
+    "security.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads request.GET (the page cache included): no NUL or control characters, bounded values.
+    "security.public_input.QueryStringMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,16 +126,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def redis_cache(location, prefix_suffix="", **options):
+    """One Redis cache alias; every alias shares CACHE_KEY_PREFIX, each with its own suffix."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "sanctuary") + prefix_suffix,
+        **options,
+    }
+
+
 # Cache: Redis when REDIS_URL is set (shared by every app server), else local memory.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "sanctuary"),
-        }
-    }
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {
         "default": {
@@ -166,6 +176,10 @@ MEDIA_URL = "/media/"
 # Serve image renditions from the app itself (a single server or shared volume); switch off when a
 # proxy, CDN or object storage serves them.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Image files (by name) the media view serves only to staff who may see the image in the admin: the board serves
+# its images itself, only while their post is public (board/images.py). A proxy or CDN that serves /media/
+# itself must not serve these either: pass /media/images/board-* to the app.
+PRIVATE_IMAGE_FILE_PREFIXES = ["board-"]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -173,6 +187,13 @@ STORAGES = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Request bodies (issue 14): security.request_limits.RequestBodyLimitMiddleware refuses a body whose declared size is
+# over REQUEST_BODY_MAX_BYTES with 413 before anything reads it; the largest real one is an editor's 10 MB upload
+# with its form. The proxy in front must cap bodies too (docs/deployment.md).
+REQUEST_BODY_MAX_BYTES = int(env("REQUEST_BODY_MAX_BYTES", str(25 * 1024 * 1024)))
+# Form fields (not files) held in memory, and the size above which an upload goes to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Email: EMAIL_URL-style settings kept as separate variables for clarity.
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -208,6 +229,8 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 25_000_000
+# Adds the longest-side and aspect-ratio limits of the public's uploads (security/uploads.py) to editors' uploads.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "security.image_forms.SiteImageForm"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_I18N_ENABLED = False
@@ -219,6 +242,12 @@ SEARCH_RESULTS_PER_PAGE = 10
 # Public forms: how many submissions one address may make in a window (see home/ratelimit.py).
 PUBLIC_FORM_RATE_LIMIT = int(env("PUBLIC_FORM_RATE_LIMIT", "5"))
 PUBLIC_FORM_RATE_WINDOW = int(env("PUBLIC_FORM_RATE_WINDOW", "600"))
+# Board posting codes (issue 14): wrong codes allowed per address, and per board from all addresses together
+# (a guesser spread over many addresses), in a fixed window of BOARD_CODE_FAILURE_WINDOW seconds. Past either limit
+# the form is refused with 429, even with the right code, until that window ends.
+BOARD_CODE_FAILURES_PER_ADDRESS = int(env("BOARD_CODE_FAILURES_PER_ADDRESS", "5"))
+BOARD_CODE_FAILURES_PER_BOARD = int(env("BOARD_CODE_FAILURES_PER_BOARD", "50"))
+BOARD_CODE_FAILURE_WINDOW = int(env("BOARD_CODE_FAILURE_WINDOW", "900"))
 # How many trusted proxies add X-Forwarded-For in front of the app (0 in development, 1 behind the TLS proxy).
 NUM_PROXIES = int(env("NUM_PROXIES", "0"))
 
@@ -241,16 +270,22 @@ LOGGING = {
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# Rate-limit counters (issue 14): a cache of their own, so nothing else stored (pages, renditions) can evict an
+# address's count and let it send again. In production RATELIMIT_REDIS_URL names its own Redis with
+# `maxmemory-policy noeviction` (docs/deployment.md); it defaults to REDIS_URL, with its own key prefix.
+RATELIMIT_REDIS_URL = env("RATELIMIT_REDIS_URL", REDIS_URL)
+if RATELIMIT_REDIS_URL:
+    CACHES["ratelimit"] = redis_cache(RATELIMIT_REDIS_URL, "-ratelimit")
+else:
+    CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+
 # Image renditions: Wagtail looks renditions up in a cache named "renditions" when there is one. Its own
 # Redis (or database number) keeps this large, rebuildable data from evicting sessions and rate limits.
 RENDITIONS_REDIS_URL = env("RENDITIONS_REDIS_URL", REDIS_URL)
 if RENDITIONS_REDIS_URL:
-    CACHES["renditions"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": RENDITIONS_REDIS_URL,
-        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "sanctuary") + "-renditions",
-        "TIMEOUT": int(env("RENDITIONS_CACHE_TIMEOUT", str(60 * 60 * 24 * 7))),
-    }
+    CACHES["renditions"] = redis_cache(
+        RENDITIONS_REDIS_URL, "-renditions", TIMEOUT=int(env("RENDITIONS_CACHE_TIMEOUT", str(60 * 60 * 24 * 7)))
+    )
 
 # Media: a local folder (MEDIA_ROOT, a volume every app server mounts) by default; S3-compatible object
 # storage when AWS_STORAGE_BUCKET_NAME is set. Objects are private and every URL is signed and short-lived:
@@ -323,8 +358,8 @@ MIDDLEWARE.insert(
     "django_otp.middleware.OTPMiddleware",
 )
 MIDDLEWARE += [
-    "home.security.ContentSecurityPolicyMiddleware",
-    "home.two_factor.RequireAdminTwoFactorMiddleware",
+    "security.headers.ContentSecurityPolicyMiddleware",
+    "security.two_factor.RequireAdminTwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 # AxesBackend (not the standalone one) because it also has get_user(): Wagtail's test helpers log in with the
@@ -376,8 +411,8 @@ AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "home.public_input.client_ip"
-AXES_LOCKOUT_CALLABLE = "home.security.admin_lockout_response"
+AXES_CLIENT_IP_CALLABLE = "security.public_input.client_ip"
+AXES_LOCKOUT_CALLABLE = "security.headers.admin_lockout_response"
 # Failed attempts are what lockout needs; a log of every successful sign-in would be personal data we do not use.
 AXES_DISABLE_ACCESS_LOG = True
 
@@ -386,18 +421,37 @@ AXES_DISABLE_ACCESS_LOG = True
 WAGTAIL_ADMIN_REQUIRE_2FA = env_bool("WAGTAIL_ADMIN_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "Coventry Schools of Sanctuary"
 AXES_VERBOSE = False  # no banner on every manage.py command
+
+# Guessing page passwords and flooding password-reset emails (issue 14; security/secret_guessing.py).
+PAGE_PASSWORD_FAILURE_LIMIT = int(env("PAGE_PASSWORD_FAILURE_LIMIT", "10"))
+PAGE_PASSWORD_FAILURE_WINDOW = int(env("PAGE_PASSWORD_FAILURE_WINDOW", "900"))
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "security.secret_guessing.RateLimitedPasswordResetForm"  # noqa: S105  # nosec B105
+PASSWORD_RESET_LIMIT_PER_EMAIL = int(env("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
+PASSWORD_RESET_LIMIT_PER_IP = int(env("PASSWORD_RESET_LIMIT_PER_IP", "10"))
+PASSWORD_RESET_WINDOW = int(env("PASSWORD_RESET_WINDOW", "3600"))
 # Failed sign-ins and lockouts are logged at WARNING; every success at INFO would only be noise.
 LOGGING["loggers"]["axes"] = {"level": env("AXES_LOG_LEVEL", "WARNING")}
 
 # --- Page cache for anonymous visitors (issue 7) ---
 # Whole pages for anonymous GETs, in the default cache (Redis when REDIS_URL is set, so every app
-# server shares it); any content change invalidates it. See home/page_cache.py for what is never cached.
+# server shares it); any content change invalidates it. See page_cache/cache.py for what is never cached.
 # On by default only with a shared cache: with per-process local memory, one worker's invalidation would not
 # reach the others' copies.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
+# Production refuses the page cache in local memory (page_cache/checks.py); only a run that changes no content (the
+# bench) may say it knows.
+PAGE_CACHE_LOCAL_MEMORY_OK = env_bool("PAGE_CACHE_LOCAL_MEMORY_OK", False)
 # Upper bound on staleness for what changes with time alone (an event moving from upcoming to past).
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+# The query parameters public pages read (issue 14): the library's filters, search and sort; the events index's
+# and archive's pages and search; the board's filters and its polling time; site search. A request with any
+# other parameter (tracking ones apart) is rendered but never stored, so made-up query strings add no keys.
+PAGE_CACHE_QUERY_PARAMETERS = frozenset(
+    {"q", "page", "sort", "process", "audience", "type", "language", "tag", "upcoming", "section", "school", "since"}
+)
+# At most this many query strings of one path are stored at a time (the path without one always is).
+PAGE_CACHE_MAX_VARIANTS = int(env("PAGE_CACHE_MAX_VARIANTS", "50"))
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "home.page_cache.AnonymousPageCacheMiddleware",
+    "page_cache.cache.AnonymousPageCacheMiddleware",
 )

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import BASE_URL, STORAGES, env, env_bool, env_list
+from .base import BASE_URL, PAGE_CACHE_ENABLED, PAGE_CACHE_LOCAL_MEMORY_OK, REDIS_URL, STORAGES, env, env_bool, env_list
 
 DEBUG = False
 
@@ -21,6 +21,13 @@ def strong_secret_key(value):
 
 
 SECRET_KEY = strong_secret_key(env("SECRET_KEY"))
+
+# The page cache needs a cache every worker shares (issue 14): refused at start-up, not just at `manage.py check`.
+if PAGE_CACHE_ENABLED and not REDIS_URL and not PAGE_CACHE_LOCAL_MEMORY_OK:
+    raise ImproperlyConfigured(
+        "PAGE_CACHE_ENABLED is true but REDIS_URL is not set: each worker would keep its own copy of every page and "
+        "serve stale ones after an edit. Set REDIS_URL, or PAGE_CACHE_ENABLED=false."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [BASE_URL.split("://", 1)[-1].split("/")[0].split(":")[0]])
 

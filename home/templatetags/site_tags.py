@@ -1,12 +1,31 @@
 """Template tags for the site's frame: navigation, breadcrumbs and the home page's slots."""
 
+import datetime
+
 from django import template
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from wagtail import hooks
 from wagtail.models import Site
 
 register = template.Library()
+
+
+@register.filter
+def html_datetime(value):
+    """A `<time datetime>` value HTML accepts: ISO 8601 in local time, whole seconds.
+
+    Django's `date:'c'` prints microseconds when there are any (`…:07.123456`), and HTML allows at most three
+    fractional digits, so every `datetime` attribute goes through this filter instead.
+    """
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
 
 
 @register.simple_tag(takes_context=True)
@@ -47,15 +66,31 @@ def breadcrumb_pages(page):
     return list(page.get_ancestors().filter(depth__gte=2).only("id", "title", "url_path", "path", "depth"))
 
 
+def _render_slots(hook_name, *args):
+    """Join what each function registered for `hook_name` returns (HTML, or '' to stay out of the way).
+
+    Each feature app registers its own function, so the base app never imports a feature app.
+    """
+    parts = [fn(*args) for fn in hooks.get_hooks(hook_name)]
+    return mark_safe("".join(part for part in parts if part))  # noqa: S308 - hook output is rendered templates  # nosec B308, B703
+
+
 @register.simple_tag(takes_context=True)
 def home_page_slots(context):
-    """Render the slots feature apps register with the `home_page_slots` hook.
+    """The home page's slots: functions registered with the `home_page_slots` hook take the template context."""
+    return _render_slots("home_page_slots", context)
 
-    Each hook is a function taking the template context and returning HTML (or '' to stay out of
-    the way), so the base app never imports a feature app.
-    """
-    parts = [fn(context) for fn in hooks.get_hooks("home_page_slots")]
-    return mark_safe("".join(part for part in parts if part))  # noqa: S308 - hook output is rendered templates  # nosec B308, B703
+
+@register.simple_tag(takes_context=True)
+def process_page_slots(context, process):
+    """A Learn, Embed or Share page's slots: `process_page_slots` functions take the context and the process slug."""
+    return _render_slots("process_page_slots", context, process)
+
+
+@register.simple_tag(takes_context=True)
+def whats_on_slots(context):
+    """What is on next (events, recordings): `whats_on_slots` functions take the template context."""
+    return _render_slots("whats_on_slots", context)
 
 
 def render_slot(template_name, context, extra):

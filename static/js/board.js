@@ -50,6 +50,9 @@
             button.setAttribute("aria-pressed", data.liked ? "true" : "false");
             form.querySelector("[data-like-label]").textContent = data.liked ? "Liked" : "Like";
             form.querySelector("[data-like-count]").textContent = data.count;
+            // The words a screen reader hears after the number: "1 like", "2 likes" (the server says which).
+            var unit = form.querySelector("[data-like-unit]");
+            if (unit && data.count_unit) { unit.textContent = " " + data.count_unit; }
         }).catch(function () {
             // Whatever went wrong (offline, an expired token, the rate limit), the two-step page still works.
             token = null;

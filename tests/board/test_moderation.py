@@ -12,8 +12,7 @@ from wagtail.models import ModelLogEntry
 
 from board.models import BoardPost, BoardReport, ModeratorDigest
 from board.tasks import send_moderator_digest
-
-from .conftest import make_post, post_data
+from tests.factories import make_post, post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +88,27 @@ def test_reject_with_reason_emails_the_poster_in_the_background(
     assert len(rejection) == 1 and "Please blur the pupils' faces" in rejection[0].body
     entry = ModelLogEntry.objects.for_instance(post).get(action="board.reject")
     assert entry.user == editor and entry.data["reason"].startswith("Please blur")
+
+
+def test_rejection_email_carries_nothing_the_poster_typed(client, board, editor, django_capture_on_commit_callbacks):
+    """The address was typed by whoever posted: the email must not deliver their words to a stranger."""
+    post = make_post(
+        board,
+        status=BoardPost.Status.PENDING,
+        email="stranger@school.example.org",
+        title="Claim your prize at http://evil.example",
+        display_name="Prize desk http://evil.example/claim",
+        school="Free tablets at http://evil.example/school",
+    )
+    client.force_login(editor)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate(client, post, "reject", reason="This looks like spam.")
+    (message,) = [m for m in mail.outbox if m.to == ["stranger@school.example.org"]]
+    for text in (message.subject, message.body):
+        assert "evil.example" not in text and "Claim your prize" not in text and "Prize desk" not in text
+    assert message.body.startswith("Hello,\n")
+    assert board.title in message.body and "This looks like spam." in message.body
 
 
 def test_reject_without_email_sends_nothing(client, board, editor, django_capture_on_commit_callbacks):

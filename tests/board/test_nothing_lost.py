@@ -11,14 +11,13 @@ from django.db import connection
 from django.test import override_settings
 
 from board.models import BoardPost
-
-from .conftest import CODE, make_board
+from tests.factories import CODE, build_demo_home, make_board
 
 CLIENTS = 20
 POSTS_PER_CLIENT = 25
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="Concurrency needs a real multi-connection database: SQLite serialises every writer, so the test "
@@ -64,8 +63,8 @@ def _client_session(base_url, board_url, section_id, client_number):
 
 
 @override_settings(BOARD_POST_RATE_LIMIT=10_000, BOARD_POSTS_PER_BOARD_LIMIT=10_000)
-def test_500_parallel_posts_give_exactly_500_rows(live_server, demo_home):
-    board = make_board(demo_home, slug="busy-board")
+def test_500_parallel_posts_give_exactly_500_rows(live_server):
+    board = make_board(build_demo_home(), slug="busy-board")
     section_id = board.sections.get(slug="learn").pk
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
         results = list(

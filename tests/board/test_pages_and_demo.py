@@ -55,7 +55,8 @@ class BoardPageTypeTests(WagtailPageTestCase):
         self.assertCanCreate(self.home, BoardPage, self._form())
         board = BoardPage.objects.get(slug="refugee-week-2025")
         assert [s.name for s in board.sections.all()] == ["Art", "Music"]
-        assert board.posting_code_matches("RW-2025") and not board.posting_code_matches("rw-2025")
+        assert board.posting_code_matches("RW-2025") and board.posting_code_matches(" rw-2025 ")
+        assert not board.posting_code_matches("RW-2026")
         self.assertPageIsRenderable(board)
         self.assertPageIsEditable(board)
         self.assertPageIsPreviewable(board)

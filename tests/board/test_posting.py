@@ -9,10 +9,9 @@ from PIL import Image
 
 from board.models import BlockedWord, BoardPage, BoardPost
 from board.services import approve
+from tests.factories import CODE, PDF, image_bytes, jpeg_with_gps, make_post, ooxml, post_data, upload
 
-from .conftest import CODE, PDF, image_bytes, jpeg_with_gps, make_post, ooxml, post_data, upload
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow(17)]
 
 
 def submit(client, board, **overrides):
@@ -71,7 +70,7 @@ def test_valid_post_waits_for_approval_and_its_author_sees_it_marked(client, boa
         ("message", "", "This field is required."),
         ("message", "   \u200b", "Write a message."),
         ("message", "x" * 2001, "Ensure this value has at most 2000 characters"),
-        ("link", "javascript:alert(1)", "Enter a valid URL."),
+        ("link", "javascript:alert(1)", "Links must start with https:// or http://."),
         ("link", "ftp://example.org/file", "Links must start with https:// or http://."),
         ("email", "not-an-email", "Enter a valid email address."),
         ("display_name", "x" * 81, "at most 80 characters"),

@@ -12,8 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from board.models import BoardPost
-
-from .conftest import make_post, post_data
+from tests.factories import make_post, post_data
 
 pytestmark = pytest.mark.django_db
 

@@ -5,16 +5,11 @@ are skipped, and the run says so loudly; under CI (CI=true) a missing browser is
 because .ci/run installs it.
 """
 
-import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
-from django.core.management.sql import emit_post_migrate_signal
-from django.db import DEFAULT_DB_ALIAS
 
 # Playwright's sync API runs an event loop in this thread; Django's guard against ORM calls from async
 # code would otherwise refuse the test's own database set-up.
@@ -64,25 +59,30 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The demo site served by Django's live server; returns its base URL.
+def transactional_db(database_states, django_db_blocker):
+    """Browser tests commit what they write (the live server reads it on its own thread or connection).
 
-    Browser test modules mark themselves `django_db(transaction=True, serialized_rollback=True)`, so
-    the rows migrations create (Wagtail's root page and collection) come back after each flush.
+    This replaces pytest-django's fixture of the same name for the browser tests: rather than flushing every table
+    after each test as Django's TransactionTestCase does (a second per test on PostgreSQL), the next test's `site`
+    puts the demo back, and tests/conftest.py puts the database back as migrated before an ordinary test follows.
     """
-    # If a flush left the tables empty, content-type ids cached by this process are stale (PostgreSQL does not
-    # reuse ids), so start from the database's real rows.
-    ContentType.objects.clear_cache()
-    # A flush by an earlier transactional test can also leave content types and permissions missing (the demo's
-    # admin groups need them): recreate them as `migrate` does.
-    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
-    call_command("load_demo_content", stdout=io.StringIO())
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture
+def site(database_states, live_server, transactional_db):
+    """The demo site served by Django's live server, exactly as `make run` loads it; returns its base URL.
+
+    The demo is built once per process and put back before each test (`database_states`, tests/conftest.py), so
+    what one test wrote is gone for the next.
+    """
+    database_states.use("site")
     return live_server.url
 
 
-def _new_page(browser, **options):
-    context = browser.new_context(bypass_csp=True, **options)
-    # The site must work offline: any request off this machine is a bug, so refuse it.
+def offline(context):
+    """The site must work offline: any request off this machine is a bug, so the context refuses it."""
     context.route(
         "**/*",
         lambda route: (
@@ -91,6 +91,11 @@ def _new_page(browser, **options):
             else route.abort()
         ),
     )
+    return context
+
+
+def _new_page(browser, **options):
+    context = offline(browser.new_context(bypass_csp=True, **options))
     page = context.new_page()
     page.set_default_timeout(10_000)
     return page

@@ -12,7 +12,7 @@ from board.models import BoardPost
 
 from .conftest import NARROW, axe_violations, tab_until
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.slow(30)]
 
 
 def _photo(tmp_path):
@@ -89,6 +89,8 @@ def test_post_with_keyboard_editor_approves_visitor_likes(site, page, new_page, 
     )
     assert card.locator("[data-like-count]").inner_text() == "1"
     assert card.locator("[data-like-label]").inner_text() == "Liked"
+    # What a screen reader hears after the number, updated by the script: "1 like", not "1 likes".
+    assert card.locator("[data-like-unit]").text_content() == " like"
     # In place: the script fetched the like page for a token and posted; the visitor never left the board.
     assert visitor.evaluate("window.__marker") == 1 and visitor.url == site + "/board/"
     assert visitor.evaluate("document.activeElement.classList.contains('board-like__button')")
@@ -166,8 +168,38 @@ def test_posting_form_with_errors_has_no_wcag_violations(site, page):
 
 def test_board_fits_a_320px_screen(site, new_page):
     page = new_page(viewport=NARROW)
-    page.goto(site + "/board/")
-    assert page.evaluate("document.documentElement.scrollWidth <= 320")
+    post = BoardPost.objects.filter(status="approved", image__isnull=False).first()
+    for path in ("/board/", f"/board/posts/{post.pk}/", f"/board/posts/{post.pk}/like/", "/board/post/"):
+        page.goto(site + path)
+        assert page.evaluate("document.documentElement.scrollWidth <= 320"), path
+
+
+# The displayed width of each board image, and the real pixel width of the source the browser chose from srcset
+# (loaded again without srcset: an <img>'s own naturalWidth is scaled by the srcset descriptor).
+IMAGE_WIDTHS = """async () => Promise.all([...document.querySelectorAll('.board-post__image img')].map(async (img) => {
+    img.loading = "eager";
+    await img.decode();
+    const source = new Image();
+    source.src = img.currentSrc;
+    await source.decode();
+    return {shown: img.getBoundingClientRect().width, pixels: source.naturalWidth, src: img.currentSrc};
+}))"""
+
+
+def test_board_images_are_never_shown_wider_than_the_source_chosen_at_1280px(site, new_page):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    post = BoardPost.objects.filter(status="approved", image__isnull=False).first()
+    for path in (f"/board/posts/{post.pk}/", "/board/", "/board/?section=embed"):
+        page.goto(site + path)
+        page.locator(".board-post__image img").first.scroll_into_view_if_needed()
+        images = page.evaluate(IMAGE_WIDTHS)
+        assert images, path
+        for image in images:
+            assert image["shown"] <= image["pixels"], (path, image)
+    # On the post's own page the post takes two thirds of the width, not the whole 1,085 px.
+    page.goto(f"{site}/board/posts/{post.pk}/")
+    (image,) = page.evaluate(IMAGE_WIDTHS)
+    assert 600 < image["shown"] < 760
 
 
 def test_like_page_skip_link(site, page):

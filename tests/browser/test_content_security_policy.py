@@ -16,7 +16,9 @@ from board.models import BoardPost
 from events.models import EventPage
 from resources.models import ResourcePage
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+from .conftest import offline
+
+pytestmark = [pytest.mark.slow(22)]
 
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
@@ -29,16 +31,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 @pytest.fixture
 def enforcing_page(browser):
     """A page whose browser enforces CSP, records every violation, and never leaves this machine."""
-    context = browser.new_context()
+    context = offline(browser.new_context())
     context.add_init_script(RECORD_VIOLATIONS)
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith(("http://localhost", "http://127.0.0.1"))
-            else route.abort()
-        ),
-    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.console_errors = []

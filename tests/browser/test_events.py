@@ -7,7 +7,7 @@ from events.models import EventPage, EventRegistration
 
 from .conftest import NARROW, axe_violations, tab_until
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.slow(25)]
 
 
 def next_event():

@@ -8,7 +8,7 @@ import pytest
 
 from .conftest import NARROW, axe_violations
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.slow(35)]
 
 RESOURCE = "New arrivals induction checklist"
 
@@ -98,6 +98,7 @@ def test_removing_a_filter_and_clearing_all(site, page_without_js):
         "/resources/?q=xylophone",
         "/resources/tag/refugee-week/",
         "/resources/learn/",
+        "/resources/tag/",
         "/resources/new-arrivals-induction-checklist/",
         "/resources/welcome-signs-in-community-languages/",
         "/resources/launch-webinar-2023-24-recording/",
@@ -115,3 +116,52 @@ def test_library_works_at_320_pixels(site, new_page):
     assert overflow <= 0
     assert page.locator("#facet-audience-primary").is_visible()
     assert axe_violations(page) == []
+
+
+def test_resource_with_a_website_does_not_scroll_sideways_at_320_pixels(site, new_page):
+    page = new_page(viewport=NARROW)
+    page.goto(site + "/resources/schools-of-sanctuary-website/")
+    button = page.locator(".resource__access a.external-link")
+    assert "schools.cityofsanctuary.org" in button.inner_text()
+    assert "(external website)" in button.inner_text()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"]
+
+
+def _resource_with_a_video():
+    from resources.models import ResourcePage
+
+    resource = ResourcePage.objects.get(slug="launch-webinar-2023-24-recording")
+    resource.video_url = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    resource.save_revision().publish()
+    return resource
+
+
+def test_video_without_javascript_offers_only_the_honest_link_to_youtube(site, page_without_js):
+    resource = _resource_with_a_video()
+    page_without_js.goto(site + resource.url)
+    watch = page_without_js.get_by_role("link", name=f"Watch on YouTube (external site): {resource.title}")
+    assert watch.is_visible()
+    assert watch.inner_text() == "Watch on YouTube (external site)"  # said to everyone, not only to screen readers
+    assert watch.get_attribute("href") == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    assert page_without_js.get_by_role("button", name=re.compile("Play video")).count() == 0
+    assert not page_without_js.get_by_text("Playing it here loads").is_visible()
+
+
+def test_video_with_javascript_plays_here_from_a_button_and_keeps_the_youtube_link(site, page):
+    resource = _resource_with_a_video()
+    page.goto(site + resource.url)
+    play = page.get_by_role("button", name=f"Play video: {resource.title}")
+    assert play.is_visible()
+    assert page.get_by_text("Playing it here loads content and cookies from YouTube.").is_visible()
+    watch = page.get_by_role("link", name=f"Watch on YouTube (external site): {resource.title}")
+    assert watch.is_visible()
+    assert watch.inner_text() == "Watch on YouTube (external site)"
+    assert axe_violations(page) == []
+    play.click()
+    assert page.locator(".video__frame iframe").count() == 1
+    assert page.get_by_role("button", name=re.compile("Play video")).count() == 0
+    assert watch.is_visible()  # still there, as its own link
+    assert watch.get_attribute("href") == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"

@@ -6,11 +6,13 @@ from wagtail.contrib.forms.models import FormSubmission
 
 from .conftest import NARROW, axe_violations
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.slow(35)]
 
 PAGES = {
     "home": "/",
     "content page": "/about/",
+    "process page (with the resources, events and board slots)": "/learn/",
+    "how to apply (with what's on)": "/apply/",
     "contact": "/contact/",
     "search": "/search/?q=sanctuary",
     "search, no results": "/search/?q=xylophone",
@@ -85,7 +87,7 @@ def test_enquiry_form_works_without_javascript(site, page_without_js):
     assert FormSubmission.objects.get().form_data["your_name"] == "Sam Okoro"
 
 
-@pytest.mark.parametrize("path", ["/", "/about/", "/contact/", "/search/?q=sanctuary"])
+@pytest.mark.parametrize("path", ["/", "/about/", "/learn/", "/apply/", "/contact/", "/search/?q=sanctuary"])
 def test_pages_fit_a_320px_screen_without_sideways_scrolling(site, new_page, path):
     page = new_page(viewport=NARROW)
     page.goto(site + path)

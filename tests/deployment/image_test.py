@@ -44,6 +44,14 @@ IMAGE = "localhost/sanctuary:image-test"
 PORT = int(os.environ.get("IMAGE_TEST_PORT") or "8510")
 REDIS_URL = os.environ.get("IMAGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 PG = (os.environ.get("IMAGE_TEST_PG") or "postgres://postgres@127.0.0.1:5432").rstrip("/")
+# The seed page's first words, which the release step's site structure puts on the home page.
+SEED_TEXT = b"Coventry became a City of Sanctuary in 2011"
+COUNT_PAGES = (
+    "from board.models import BoardPost; from events.models import EventPage; from home.models import HomePage; "
+    "from resources.models import ResourcePage; "
+    "print(f'homes={HomePage.objects.count()} events={EventPage.objects.count()} '"
+    "f'resources={ResourcePage.objects.count()} posts={BoardPost.objects.count()}')"
+)
 MIRROR = os.environ.get("IMAGE_TEST_DEBIAN_MIRROR") or "http://deb.debian.org/debian"
 CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
@@ -326,6 +334,23 @@ def main():
                 f"migrate did not run:\n{output[-2000:]}",
             )
 
+            # On a new database the release step builds the real site (load_site_structure), with no demo content.
+            probe = image.popen(
+                config,
+                [*config["entrypoint"], "python", "manage.py", "shell", "-c", COUNT_PAGES],
+                env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            counts, _ = probe.communicate(timeout=120)
+            need(
+                counts.strip().endswith("homes=1 events=0 resources=0 posts=0"),
+                "release step",
+                f"expected the site structure without demo content, got:\n{counts[-2000:]}",
+            )
+            say("release step on a new database: one home page, no demo events, resources or posts")
+
             say("demo content (as the image user, through the entrypoint's pass-through): load_demo_content")
             demo = image.popen(
                 config,
@@ -369,6 +394,13 @@ def main():
             need(b"Schools of Sanctuary" in body, "GET /", f"not the site's home page: {body[:500]!r}")
             need("Strict-Transport-Security" in headers, "GET /", "no HSTS header: production settings not in use")
             say(f"GET /: 200, {len(body)} bytes, production headers present")
+
+            need(SEED_TEXT in body, "GET /", "the seed page's words are not on the home page")
+            status, _, sitemap = http_get("/sitemap.xml", https)
+            public = env["BASE_URL"].encode()
+            need(status == 200 and public + b"/" in sitemap, "GET /sitemap.xml", f"does not name {public!r}")
+            need(b"localhost" not in sitemap, "GET /sitemap.xml", "names localhost")
+            say(f"GET /: the seed's text; /sitemap.xml names {env['BASE_URL']}")
 
             renditions = re.findall(rb'src="(/media/images/[^"]+)"', body)
             need(renditions, "GET /", "no image rendition on the demo home page")

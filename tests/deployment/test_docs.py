@@ -8,7 +8,9 @@ READERS = re.compile(r"""\b(?:env|env_bool|env_list|os\.environ\.get)\(\s*["']([
 
 
 def variables_read():
-    sources = [*sorted((REPO / "cms/settings").glob("*.py")), REPO / "gunicorn.conf.py"]
+    # The test settings are never deployed (they read only what pytest-xdist sets).
+    settings = sorted(path for path in (REPO / "cms/settings").glob("*.py") if path.name != "test.py")
+    sources = [*settings, REPO / "gunicorn.conf.py"]
     return {name for source in sources for name in READERS.findall(source.read_text())}
 
 

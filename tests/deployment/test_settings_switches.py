@@ -32,6 +32,7 @@ print(json.dumps({
 SWITCHES = (
     "REDIS_URL",
     "RENDITIONS_REDIS_URL",
+    "RATELIMIT_REDIS_URL",
     "AWS_STORAGE_BUCKET_NAME",
     "AWS_S3_ENDPOINT_URL",
     "SERVE_MEDIA",
@@ -78,6 +79,16 @@ def test_renditions_can_have_their_own_redis():
     )
     assert settings["CACHES"]["renditions"]["LOCATION"] == "redis://cache.internal:6379/3"
     assert settings["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/0"
+
+
+def test_rate_limits_have_a_cache_of_their_own_that_can_be_a_redis_of_their_own():
+    shared = production_settings(REDIS_URL="redis://cache.internal:6379/0")
+    assert shared["CACHES"]["ratelimit"]["LOCATION"] == "redis://cache.internal:6379/0"
+    assert shared["CACHES"]["ratelimit"]["KEY_PREFIX"] != shared["CACHES"]["default"]["KEY_PREFIX"]
+    own = production_settings(
+        REDIS_URL="redis://cache.internal:6379/0", RATELIMIT_REDIS_URL="redis://limits.internal:6379/0"
+    )
+    assert own["CACHES"]["ratelimit"]["LOCATION"] == "redis://limits.internal:6379/0"
 
 
 def test_media_is_a_local_folder_by_default(defaults):

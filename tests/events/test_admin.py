@@ -2,6 +2,8 @@
 
 import csv
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -10,10 +12,11 @@ from django.core import mail
 from django.urls import reverse
 
 from events.models import EventRegistration
-from events.wagtail_hooks import spreadsheet_safe
+from security.spreadsheets import spreadsheet_safe
 
 Status = EventRegistration.Status
 INDEX = "/admin/events/eventregistration/"
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
@@ -254,3 +257,59 @@ def test_editor_can_correct_a_name_but_not_the_booking_fields(editor_client, reg
 
 def test_nobody_adds_registrations_by_hand_in_the_admin(editor_client, registrations):
     assert editor_client.get(INDEX + "create/").status_code in (302, 403)
+
+
+def _exported_rows(editor_client, **params):
+    response = editor_client.get(INDEX, {"export": "xlsx", **params})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content if response.streaming else [response.content])
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_xlsx_export_has_empty_cells_empty_and_the_labels_the_admin_shows(editor_client, make_event):
+    event = make_event(title="Induction", start=datetime(2024, 10, 1, 15, 30, tzinfo=LONDON))
+    EventRegistration.objects.create(
+        event=event, name="Amira Hassan", email="amira@school.example.org", school="", role="headteacher"
+    )
+    EventRegistration.objects.create(
+        event=event,
+        name="-Sam",
+        email="sam@school.example.org",
+        school="@Whitley",
+        role="",
+        access_needs="=1+1",
+        status=Status.WAITING,
+    )
+    rows = {row["Work Email"]: row for row in _exported_rows(editor_client)}
+    amira, sam = rows["amira@school.example.org"], rows["sam@school.example.org"]
+    # Nothing typed: an empty cell (it was "'-", Wagtail's "-" for empty behind the formula guard).
+    assert amira["School"] is None and amira["Access Or Dietary Needs"] is None and sam["Role"] is None
+    # Role and status as the admin listing shows them, not the stored codes.
+    assert amira["Role"] == "Headteacher or senior leader"
+    assert (amira["Status"], sam["Status"]) == ("Confirmed", "Waiting list")
+    # The event tells same-titled events apart, as the "By event" filter does.
+    assert amira["Event"] == "Induction – 1 October 2024"
+    # What the public typed is still kept from running as a formula.
+    assert (sam["Name"], sam["School"], sam["Access Or Dietary Needs"]) == ("'-Sam", "'@Whitley", "'=1+1")
+
+
+def test_by_event_filter_tells_same_titled_events_apart_by_date_newest_first(editor_client, make_event):
+    from bs4 import BeautifulSoup
+
+    title = "Introduction to Schools of Sanctuary"
+    older = make_event(title=title, start=datetime(2024, 10, 1, 15, 30, tzinfo=LONDON))
+    newer = make_event(title=title, start=datetime(2025, 9, 30, 15, 30, tzinfo=LONDON))
+    EventRegistration.objects.create(event=older, name="Amira Hassan", email="amira@school.example.org")
+    html = editor_client.get(INDEX).content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    heading = soup.find(string=lambda text: text and "By event" in text)
+    assert heading is not None
+    choices = [a.get_text(" ", strip=True) for a in heading.find_parent("div").find_all("a")]
+    ours = [choice for choice in choices if choice.startswith(title + " –")]
+    assert ours == [f"{title} – 30 September 2025", f"{title} – 1 October 2024"]
+    # Choosing one filters to it.
+    filtered = editor_client.get(INDEX, {"event__page_ptr__exact": older.pk}).content.decode()
+    assert "Amira Hassan" in filtered
+    assert editor_client.get(INDEX, {"event__page_ptr__exact": newer.pk}).content.decode().count("Amira Hassan") == 0

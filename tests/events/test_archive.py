@@ -125,3 +125,54 @@ def test_speakers_added_in_the_editor_are_searchable_as_soon_as_it_is_published(
     event.save_revision().publish()
     html = client.get("/search/", {"q": "Rahimi"}).content.decode()
     assert "Welcoming Ukrainian families" in html
+
+
+def test_archive_rows_have_date_speaker_what_it_covers_and_links(client, events_index):
+    soup = BeautifulSoup(client.get("/events/webinars/").content, "html.parser")
+    main = soup.find("main")
+    lead = main.find(class_="lead").get_text(" ", strip=True)
+    assert "2023/24 Schools of Sanctuary Launch" in lead and "Megan Greenwood, from City of Sanctuary UK" in lead
+    launch = next(
+        row for row in main.select("article.webinar") if row.h3.get_text() == "Schools of Sanctuary Launch 2023/24"
+    )
+    text = launch.get_text(" ", strip=True)
+    assert "Tue 26 Sep 2023, 3:45pm–4:45pm" in text
+    assert "With Megan Greenwood (City of Sanctuary UK)" in text
+    assert "minimum criteria and process" in text
+    links = {a.get_text(" ", strip=True): a["href"] for a in launch.select(".webinar__links a")}
+    assert links == {
+        "Watch the recording : Schools of Sanctuary Launch 2023/24": "https://www.youtube.com/watch?v=sosLaunch23",
+        "Transcript : Schools of Sanctuary Launch 2023/24": "/events/schools-of-sanctuary-launch-2023-24/#transcript",
+    }
+
+
+def test_archive_links_the_slides_when_there_are_some(client, make_event):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    slides = get_document_model()(title="Launch slides")
+    slides.file.save("launch-slides.pdf", ContentFile(b"%PDF-1.4 slides"), save=True)
+    webinar(make_event, "Webinar with slides", datetime(2024, 2, 6, 16), slides=slides)
+    soup = BeautifulSoup(client.get("/events/webinars/").content, "html.parser")
+    row = next(row for row in soup.select("article.webinar") if row.h3.get_text() == "Webinar with slides")
+    slide_link = next(a for a in row.select(".webinar__links a") if a.get_text().startswith("Slides"))
+    assert slide_link["href"] == slides.url and "(PDF)" in slide_link.get_text()
+
+
+def test_archive_without_recordings_says_so(client, events_index):
+    from events.models import EventPage
+
+    EventPage.objects.update(video_url="")
+    html = client.get("/events/webinars/").content.decode()
+    assert "No recordings yet" in html
+    assert BeautifulSoup(html, "html.parser").select("article.webinar") == []
+
+
+def test_a_webinar_search_fills_only_its_own_box_not_the_site_search(client, events_index):
+    """The archive's query is its own: the header's site search stays empty (it was pre-filled with it)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(client.get("/events/webinars/", {"q": "Greenwood"}).content, "html.parser")
+    assert soup.find("input", id="webinar-q")["value"] == "Greenwood"
+    site_search = soup.select_one("header input[name=q]")
+    assert site_search is not None and site_search.get("value", "") == ""

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from events.models import EventIndexPage, EventPage, EventRegistration
 from events.services import register_for_event
+from tests.factories import build_demo_home
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_fifty_simultaneous_signups_for_twenty_places(demo_home):
+def test_fifty_simultaneous_signups_for_twenty_places():
+    demo_home = build_demo_home()  # committed: the threads below read it on their own connections
     index = EventIndexPage(title="Events", slug="events")
     demo_home.add_child(instance=index)
     start = timezone.now() + timedelta(days=7)

@@ -19,9 +19,9 @@ class EventPageTypeTests(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
         from events import demo as events_demo
-        from home import demo
+        from home import structure
 
-        cls.home = demo.load(io.StringIO())
+        cls.home = structure.load(io.StringIO())
         cls.index = events_demo.load(cls.home, io.StringIO())
         cls.launch = EventPage.objects.get(slug="schools-of-sanctuary-launch-2023-24")
 
@@ -197,3 +197,40 @@ def test_home_page_shows_the_next_events(client, make_event):
     assert 'id="home-events-heading"' in html
     assert "Very soon" in html and soon.display_dates in html
     assert "Schools of Sanctuary Launch 2023/24" not in html.split('id="home-events-heading"')[1]
+
+
+@pytest.mark.parametrize(
+    "slug",
+    ["introduction-to-schools-of-sanctuary", "welcoming-new-arrivals-twilight", "schools-of-sanctuary-launch-2023-24"],
+)
+def test_event_page_has_its_summary_once_and_a_body_of_its_own(client, events_index, slug):
+    from bs4 import BeautifulSoup
+
+    event = EventPage.objects.filter(slug__startswith=slug).order_by("-start").first()
+    main = BeautifulSoup(client.get(event.url).content, "html.parser").find("main")
+    text = main.get_text(" ", strip=True)
+    assert text.count(event.summary) == 1  # the lead paragraph, not repeated as the body
+    body = main.select_one(".event__body").get_text(" ", strip=True)
+    assert event.summary not in body
+    for heading in ("Who it is for", "What to bring") if not event.has_recording else ("About this webinar",):
+        assert heading in body, heading
+
+
+def test_demo_events_have_distinct_bodies_in_the_seed_s_words(events_index):
+    bodies = {event.slug: str(event.body) for event in EventPage.objects.all()}
+    upcoming_intro = next(body for slug, body in bodies.items() if slug.startswith("introduction-to-schools-"))
+    assert "introduction to Schools of Sanctuary for Coventry Schools, 3:30-5:00" in upcoming_intro
+    assert "Megan Greenwood" in bodies["schools-of-sanctuary-launch-2023-24"]
+    distinct = {body for slug, body in bodies.items() if not slug.startswith("introduction-to-schools-")}
+    assert len(distinct) == len(bodies) - 2  # the intro's bodies match each other only (same session, two dates)
+
+
+def test_index_offers_the_calendar_subscription_as_a_link_with_how_to_add_it(client, events_index):
+    from bs4 import BeautifulSoup
+
+    main = BeautifulSoup(client.get("/events/").content, "html.parser").find("main")
+    link = main.find("a", string="Subscribe to the events calendar (iCal)")
+    assert link is not None and link["href"] == "/events/feed/"
+    text = main.get_text(" ", strip=True)
+    assert "Outlook" in text and "Google Calendar" in text
+    assert main.find("code") is None and "http://testserver/events/feed/" not in text  # no raw address to overflow

@@ -11,7 +11,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from events.models import EventRegistration
-from events.services import make_cancel_token
+from events.services import make_cancel_token, registration_from_cancel_token
 
 Status = EventRegistration.Status
 
@@ -157,17 +157,50 @@ def test_cancelling_promotes_the_first_person_waiting_and_emails_them(
     assert EventRegistration.objects.filter(status=Status.CONFIRMED).count() == 1
 
 
-def test_duplicate_signup_is_refused_kindly(client, make_event, signup_data, django_capture_on_commit_callbacks):
-    event = make_event()
+def main_text(response):
+    return BeautifulSoup(response.content, "html.parser").find("main").get_text(" ", strip=True)
+
+
+@pytest.mark.parametrize("capacity", [10, 1], ids=["places-left", "full"])
+def test_a_duplicate_signup_is_answered_as_a_new_one_and_the_address_is_emailed(
+    client, make_event, signup_data, django_capture_on_commit_callbacks, capacity
+):
+    """Nobody learns from the page whether an address is signed up; only the address's owner is told, by email."""
+    event = make_event(capacity=capacity)
     sign_up(client, event, signup_data, django_capture_on_commit_callbacks)
+    if capacity == 1:
+        sign_up(
+            client,
+            event,
+            {**signup_data, "email": "first.waiting@school.example.org"},
+            django_capture_on_commit_callbacks,
+        )
+    first_email = mail.outbox[0]
+    mail.outbox.clear()
+
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(event.url + "register/", {**signup_data, "email": "A.Hassan@School.Example.org"})
-    html = response.content.decode()
-    assert response.status_code == 409
-    assert "already signed up for this event" in html
-    assert "Check your inbox" in html
-    assert EventRegistration.objects.count() == 1
-    assert len(mail.outbox) == 1
+        duplicate = client.post(event.url + "register/", {**signup_data, "email": "A.Hassan@School.Example.org"})
+    duplicate_page = client.get(duplicate["Location"])
+    with django_capture_on_commit_callbacks(execute=True):
+        new = client.post(event.url + "register/", {**signup_data, "email": "someone.new@school.example.org"})
+    new_page = client.get(new["Location"])
+
+    assert duplicate.status_code == new.status_code == 302
+    assert duplicate["Location"].rsplit("/", 2)[0] == new["Location"].rsplit("/", 2)[0] == event.url + "registered"
+    assert duplicate_page.status_code == new_page.status_code == 200
+    assert main_text(duplicate_page) == main_text(new_page)
+    assert "already" not in main_text(duplicate_page).split("Signed up for this event before")[0]
+
+    assert EventRegistration.objects.filter(email=signup_data["email"]).count() == 1  # nothing new stored
+    already = next(message for message in mail.outbox if message.to == [signup_data["email"]])
+    assert already.subject == f"You are already signed up: {event.title}"
+    assert "You are already registered and your place is booked, so nothing has changed" in already.body
+    assert event.title in already.body and event.display_dates in already.body
+    # The links carry a timestamp, so they differ by the second; both must cancel the one stored place.
+    stored = EventRegistration.objects.get(email=signup_data["email"])
+    for message in (already, first_email):
+        token = cancel_link(message).rstrip("/").rsplit("/", 1)[1]
+        assert registration_from_cancel_token(token, event) == stored
 
 
 def test_someone_who_cancelled_can_sign_up_again(client, make_event, signup_data, django_capture_on_commit_callbacks):
@@ -373,3 +406,24 @@ def test_a_broken_mail_server_does_not_fail_the_signup(
     assert response.status_code == 200
     assert "Your place is booked" in response.content.decode()
     assert EventRegistration.objects.get().status == Status.CONFIRMED
+
+
+@pytest.mark.parametrize("someone_waiting", [False, True], ids=["nobody-waiting", "someone-waiting"])
+def test_cancel_page_says_the_place_goes_to_the_waiting_list_only_when_someone_is_waiting(
+    client, make_event, signup_data, django_capture_on_commit_callbacks, someone_waiting
+):
+    event = make_event(capacity=1 if someone_waiting else 5)
+    sign_up(client, event, signup_data, django_capture_on_commit_callbacks)
+    if someone_waiting:
+        sign_up(
+            client, event, {**signup_data, "email": "waiting@school.example.org"}, django_capture_on_commit_callbacks
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        text = main_text(client.post(cancel_link(mail.outbox[0])))
+    assert "Your sign-up is cancelled" in text
+    if someone_waiting:
+        assert "Your place goes to the next person on the waiting list" in text
+        assert EventRegistration.objects.get(email="waiting@school.example.org").status == Status.CONFIRMED
+    else:
+        assert "waiting list" not in text
+        assert "Your place is free again for someone else to book" in text

@@ -43,7 +43,7 @@ def test_video_renders_a_privacy_friendly_link_without_contacting_the_provider()
     assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in html
     assert 'data-embed-url="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?rel=0"' in html
     assert "<iframe" not in html  # nothing loads from YouTube until the visitor chooses to play
-    assert "Watch “Launch webinar” on YouTube" in html
+    assert 'aria-label="Watch on YouTube (external site): Launch webinar">Watch on YouTube (external site)</a>' in html
 
 
 def test_call_to_action_needs_exactly_one_destination():

@@ -6,14 +6,7 @@ from django.core import mail
 from wagtail.contrib.forms.models import FormSubmission
 
 from home.models import SiteSettings
-
-VALID = {
-    "your_name": "Amira Hassan",
-    "work_email_address": "a.hassan@school.example.org",
-    "school_or_setting": "Whitley Primary",
-    "what_is_your_enquiry_about": "Applying for the award",
-    "your_message": "How do we start collecting evidence for Learn?",
-}
+from tests.factories import ENQUIRY as VALID
 
 
 @pytest.fixture
@@ -30,12 +23,48 @@ def test_form_shows_labelled_fields(client, contact):
     assert '<label for="id_your_name"' in html
 
 
+def test_inputs_tell_the_browser_what_they_ask_for(client, contact):
+    """WCAG 1.3.5: browsers and assistive technology can fill in the teacher's name, email and school."""
+    soup = BeautifulSoup(client.get("/contact/").content.decode(), "html.parser")
+    assert soup.find(id="id_your_name")["autocomplete"] == "name"
+    assert soup.find(id="id_work_email_address")["autocomplete"] == "email"
+    assert soup.find(id="id_school_or_setting")["autocomplete"] == "organization"
+    assert not soup.find(id="id_your_message").has_attr("autocomplete")
+
+
+def test_valid_enquiry_redirects_to_a_thank_you_page_so_a_refresh_cannot_send_it_again(client, contact):
+    response = client.post("/contact/", VALID)
+    assert response.status_code == 302
+    assert response["Location"] == "/contact/thank-you/"
+    assert FormSubmission.objects.filter(page=contact).count() == 1
+    thank_you = client.get(response["Location"])
+    html = thank_you.content.decode()
+    assert thank_you.status_code == 200
+    assert "Thank you: your message has been sent" in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert 'href="/contact/thank-you/" aria-current="page">Thank you</a>' in html  # the breadcrumb
+    # The same page for everybody: nothing of what was sent is shown (or could be cached for somebody else).
+    for value in VALID.values():
+        assert value not in html
+    client.get(response["Location"])  # a refresh
+    assert FormSubmission.objects.count() == 1
+
+
+def test_thank_you_page_shows_the_editors_landing_text(client, contact):
+    contact.thank_you_text = "<p>We reply within five working days.</p>"
+    contact.save_revision().publish()
+    html = client.get("/contact/thank-you/").content.decode()
+    assert "We reply within five working days." in html
+    assert client.post("/contact/thank-you/", VALID).status_code == 405
+    assert FormSubmission.objects.count() == 0
+
+
 def test_valid_enquiry_is_stored_and_emailed_to_the_settings_address(
     client, contact, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/contact/", VALID)
-    assert response.status_code == 200
+        response = client.post("/contact/", VALID, follow=True)
+    assert response.redirect_chain == [("/contact/thank-you/", 302)]
     assert "Thank you: your message has been sent" in response.content.decode()
     submission = FormSubmission.objects.get(page=contact)
     assert submission.form_data["your_name"] == "Amira Hassan"
@@ -77,8 +106,8 @@ def test_invalid_enquiry_shows_errors_next_to_fields_and_keeps_input(client, con
 
 def test_honeypot_submission_is_silently_dropped(client, contact, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/contact/", {**VALID, "website_url": "http://spam.example"})
-    assert response.status_code == 200
+        response = client.post("/contact/", {**VALID, "website_url": "http://spam.example"}, follow=True)
+    assert response.redirect_chain == [("/contact/thank-you/", 302)]  # as for a real enquiry
     assert "Thank you" in response.content.decode()
     assert FormSubmission.objects.count() == 0
     assert mail.outbox == []
@@ -87,7 +116,7 @@ def test_honeypot_submission_is_silently_dropped(client, contact, django_capture
 def test_rate_limit_refuses_kindly_and_stores_nothing_more(client, contact, settings):
     settings.PUBLIC_FORM_RATE_LIMIT = 2
     for _ in range(2):
-        assert client.post("/contact/", VALID).status_code == 200
+        assert client.post("/contact/", VALID).status_code == 302
     response = client.post("/contact/", VALID)
     assert response.status_code == 429
     assert "several messages in a short time" in response.content.decode()

@@ -21,12 +21,10 @@ from wagtail.models import ModelLogEntry
 from board.models import BoardComment, BoardPost, BoardReport
 from events.models import EventIndexPage, EventPage, EventRegistration
 from events.services import fill_free_places, make_cancel_token, register_for_event
-from home.public_input import SAVE_FAILED_MESSAGE
-from tests.board.conftest import PDF, editor, jpeg_with_gps, make_board, make_post, post_data, upload
-from tests.events.conftest import SIGNUP
+from security.public_input import SAVE_FAILED_MESSAGE
+from tests.factories import PDF, SIGNUP, jpeg_with_gps, make_board, make_post, post_data, upload
 
 pytestmark = pytest.mark.django_db
-__all__ = ["editor"]  # a fixture imported from the board tests
 
 Status = EventRegistration.Status
 SAVE_FAILED_START = SAVE_FAILED_MESSAGE.split(",")[0]  # "Sorry" ... the rest has HTML-escaped quotes

@@ -190,9 +190,9 @@ class HomePageCreationTests(WagtailPageTestCase):
 
 class SiteSettingsAdminTests(WagtailPageTestCase):
     def test_editor_changes_contact_details_in_the_admin_and_the_footer_follows(self):
-        from home import demo
+        from home import structure
 
-        demo.load(io.StringIO())
+        structure.load(io.StringIO())
         self.client.force_login(get_user_model().objects.create_superuser("ed", "ed@example.org", "a-long-password-3"))
         site = Site.objects.get(is_default_site=True)
         url = f"/admin/settings/home/sitesettings/{site.pk}/"
@@ -216,9 +216,9 @@ class SiteSettingsAdminTests(WagtailPageTestCase):
         self.assertIn('href="https://refugeeweek.org.uk/">Refugee Week</a>', html)
 
     def test_a_bad_telephone_number_is_refused_with_a_message(self):
-        from home import demo
+        from home import structure
 
-        demo.load(io.StringIO())
+        structure.load(io.StringIO())
         self.client.force_login(get_user_model().objects.create_superuser("ed", "ed@example.org", "a-long-password-3"))
         site = Site.objects.get(is_default_site=True)
         data = nested_form_data(

@@ -15,11 +15,11 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from board.models import BoardPost
-from tests.board.conftest import PDF, make_board, post_data, upload
+from tests.factories import PDF, make_board, post_data, upload
 
 pytestmark = pytest.mark.django_db
 
-# The file's own policy, plus the site-wide refusal to be framed (home.security adds frame-ancestors).
+# The file's own policy, plus the site-wide refusal to be framed (security.headers adds frame-ancestors).
 STRICT_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
@@ -116,7 +116,7 @@ def test_a_tiny_png_declaring_huge_dimensions_is_refused_beside_the_field_withou
         tracemalloc.stop()
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
-    image_error = soup.find(id="id_image_error_1")  # the message next to the image field
+    image_error = soup.find(id="id_image_error")  # the message next to the image field
     assert image_error is not None and "too large" in image_error.get_text()
     assert BoardPost.objects.count() == 0
     assert peak < 50 * 1024 * 1024, f"peak Python memory {peak / 1e6:.0f} MB: the image was decoded"

@@ -134,7 +134,7 @@ def test_image_renditions_are_served_with_safe_headers_originals_and_documents_a
 
 @pytest.mark.parametrize(
     ("url", "max_queries"),
-    [("/about/", 11), ("/apply/", 13), ("/contact/", 12), ("/search/?q=sanctuary", 10), ("/search/", 5)],
+    [("/about/", 11), ("/apply/", 18), ("/contact/", 12), ("/search/?q=sanctuary", 10), ("/search/", 5)],
 )
 def test_public_pages_have_a_pinned_query_count(client, demo_home, django_assert_max_num_queries, url, max_queries):
     client.get(url)  # warm per-process caches (content types, site root paths)
@@ -142,7 +142,7 @@ def test_public_pages_have_a_pinned_query_count(client, demo_home, django_assert
         assert client.get(url).status_code == 200
 
 
-HOME_PAGE_MAX_QUERIES = 24  # base 10 + the feature apps' slots; each app pins its slot against data growth
+HOME_PAGE_MAX_QUERIES = 25  # base 10 + the feature apps' slots; each app pins its slot against data growth
 
 
 def test_home_page_with_every_slot_has_a_pinned_query_count(client, demo_site, django_assert_max_num_queries):

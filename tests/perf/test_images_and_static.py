@@ -15,7 +15,7 @@ from wagtail.images import get_image_model
 
 from home.demo_files import make_banner_image
 from resources.models import ResourceIndexPage
-from tests.resources.conftest import add_resource
+from tests.factories import add_resource
 
 ROOT = Path(__file__).resolve().parents[2]
 

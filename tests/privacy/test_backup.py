@@ -1,8 +1,9 @@
 """Backups: `manage.py backup` then `restore` brings back every table's rows and every media file.
 
 Each round trip runs the real commands in child processes against a scratch database (a temporary SQLite
-file, or a scratch PostgreSQL database next to the test database), never against the test database itself.
-Cost: about a minute per database on a quiet machine (migrate + demo content dominate).
+file, or a scratch PostgreSQL database next to the test database), never against the test database itself. The
+scratch database starts as a copy of the migrated test database (tests/snapshots.py) where the suite's own
+database allows it, rather than running every migration again in the child.
 """
 
 import json
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+
+pytestmark = pytest.mark.slow(20)
 
 MANAGE = str(settings.BASE_DIR / "manage.py")
 
@@ -46,9 +49,20 @@ def latest_manifest(tmp_path):
     return folder, json.loads((folder / "manifest.json").read_text())
 
 
+@pytest.fixture
+def migrated_sqlite_file(tmp_path, database_states, transactional_db):
+    """A database file as migrations leave it: copied from the suite's migrated test database when that is SQLite,
+    else migrated by a child process."""
+    path = tmp_path / "scratch.sqlite3"
+    if connection.vendor == "sqlite":
+        database_states.copy_of("migrated").write_to(path)
+    else:
+        manage(child_env(tmp_path, f"sqlite:///{path}"), "migrate", "--noinput", "-v0")
+    return f"sqlite:///{path}"
+
+
 def round_trip(tmp_path, database_url):
     env = child_env(tmp_path, database_url)
-    manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_demo_content")
     made = manage(env, "backup")
     folder, manifest = latest_manifest(tmp_path)
@@ -76,13 +90,12 @@ def round_trip(tmp_path, database_url):
     assert again["media"] == manifest["media"]
 
 
-def test_round_trip_on_sqlite(tmp_path):
-    round_trip(tmp_path, f"sqlite:///{tmp_path / 'scratch.sqlite3'}")
+def test_round_trip_on_sqlite(tmp_path, migrated_sqlite_file):
+    round_trip(tmp_path, migrated_sqlite_file)
 
 
-def test_damaged_backup_is_refused_before_anything_is_touched(tmp_path):
-    env = child_env(tmp_path, f"sqlite:///{tmp_path / 'scratch.sqlite3'}")
-    manage(env, "migrate", "--noinput", "-v0")
+def test_damaged_backup_is_refused_before_anything_is_touched(tmp_path, migrated_sqlite_file):
+    env = child_env(tmp_path, migrated_sqlite_file)
     manage(env, "backup")
     folder, manifest = latest_manifest(tmp_path)
     dump = folder / manifest["database_dump"]["file"]
@@ -91,8 +104,7 @@ def test_damaged_backup_is_refused_before_anything_is_touched(tmp_path):
     assert result.returncode != 0 and "does not match the manifest's checksum" in result.stderr
 
 
-@pytest.mark.django_db
-def test_round_trip_on_postgresql(tmp_path):
+def test_round_trip_on_postgresql(tmp_path, database_states, transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL path: runs when DATABASE_URL points at PostgreSQL (CI's second pass).")
     import psycopg
@@ -100,8 +112,7 @@ def test_round_trip_on_postgresql(tmp_path):
     db = settings.DATABASES["default"]
     scratch = f"{connection.settings_dict['NAME']}_backup_{uuid.uuid4().hex[:8]}"
     credentials = {key.lower(): db[key] for key in ("HOST", "PORT", "USER", "PASSWORD") if db.get(key)}
-    with psycopg.connect(dbname="postgres", autocommit=True, **credentials) as admin:
-        admin.execute(f'CREATE DATABASE "{scratch}"')
+    database_states.copy_of("migrated").write_to(scratch)  # the migrated test database, copied
     try:
         user = f"{db['USER']}:{db['PASSWORD']}@" if db.get("PASSWORD") else f"{db.get('USER', '')}@"
         round_trip(tmp_path, f"postgres://{user}{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}/{scratch}")

@@ -10,8 +10,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from home.demo_files import make_pdf
-
-from .conftest import add_resource
+from tests.factories import add_resource
 
 
 def make_document(title, collection=None):

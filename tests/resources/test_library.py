@@ -6,7 +6,9 @@ import itertools
 
 import pytest
 
-from .conftest import add_resource
+from tests.factories import add_resource
+
+pytestmark = pytest.mark.slow(30)
 
 
 @pytest.fixture
@@ -304,3 +306,39 @@ def test_combinations_never_fail(client, stocked):
         response = client.get(f"/resources/?{name_a}={value_a}&{name_b}={value_b}")
         assert response.status_code == 200
         assert response.context["results"].count == len(titles(response))
+
+
+def test_every_tag_is_reachable_from_the_library_with_thirty_tags(client, library):
+    """The filter offers the most used tags; every other one is a link away, without JavaScript."""
+    from bs4 import BeautifulSoup
+
+    names = [f"Topic {index:02d}" if index % 2 else f"topic {index:02d}" for index in range(30)]
+    for index, name in enumerate(names):
+        # The first tags are used most, so which ones the filter offers is known.
+        for copy in range(1 + (30 - index) // 10):
+            add_resource(library, f"{name} resource {copy}", tags=[name])
+
+    soup = BeautifulSoup(client.get("/resources/").content, "html.parser")
+    offered = [label.get_text(" ", strip=True).split(" (")[0] for label in soup.select("#facet-tag label")]
+    assert offered == sorted(offered, key=str.lower), "tags are listed A-Z whatever their case"
+    more = soup.select_one("#facet-tag .facet__more a")
+    assert more is not None, "the library links to the tags it does not offer"
+
+    tags_page = client.get(more["href"])
+    assert tags_page.status_code == 200
+    tags_soup = BeautifulSoup(tags_page.content, "html.parser")
+    assert len(tags_soup.find_all("h1")) == 1
+    links = {link.get_text(strip=True): link["href"] for link in tags_soup.select(".tag-index a")}
+    assert list(links) == sorted(names, key=str.lower)
+    for name, href in links.items():
+        response = client.get(href)
+        assert response.status_code == 200, name
+        assert f"Resources tagged “{name}”" in response.content.decode()
+
+
+def test_all_tags_page_lists_only_tags_of_public_resources(client, library):
+    add_resource(library, "Public", tags=["welcome"])
+    add_resource(library, "Draft", tags=["secret draft tag"], live=False)
+    html = client.get("/resources/tag/").content.decode()
+    assert 'href="/resources/tag/welcome/"' in html
+    assert "secret draft tag" not in html

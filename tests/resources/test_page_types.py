@@ -13,6 +13,7 @@ from resources.models import (
     Audience,
     Language,
     Process,
+    ResourceDocument,
     ResourceIndexPage,
     ResourcePage,
     ResourceType,
@@ -93,6 +94,74 @@ class ResourcePageTypeTests(WagtailPageTestCase):
         assert "Add at least one thing the resource links to" in response.content.decode()
         assert not ResourcePage.objects.filter(slug="welcome-signs").exists()
 
+    def post_publish(self, url, **overrides):
+        """Post the add/edit form as the editor's "Publish" button does."""
+        return self.client.post(url, {**self.form_data(**overrides), "action-publish": "action-publish"})
+
+    def test_editor_publishes_a_resource_whose_only_link_is_a_document(self):
+        url = f"/admin/pages/add/resources/resourcepage/{self.library.pk}/"
+        response = self.post_publish(
+            url,
+            video_url="",
+            external_url="",
+            documents=inline_formset([{"document": self.document.pk, "title": ""}]),
+        )
+        assert response.status_code == 302, response.context["form"].errors
+        resource = ResourcePage.objects.get(slug="welcome-signs")
+        assert resource.live
+        assert [item.document for item in resource.documents.all()] == [self.document]
+
+    def test_editor_republishes_a_document_only_resource_unchanged(self):
+        resource = ResourcePage(title="Checklist", slug="checklist", summary="A checklist.", resource_type=self.guide)
+        resource.processes = [Process.objects.get(slug="learn")]
+        resource.audiences = [Audience.objects.get(slug="primary")]
+        resource.documents = [ResourceDocument(document=self.document)]
+        self.library.add_child(instance=resource)
+        resource.save_revision().publish()
+        item = resource.documents.get()
+        url = f"/admin/pages/{resource.pk}/edit/"
+        response = self.post_publish(
+            url,
+            title="Checklist",
+            slug="checklist",
+            video_url="",
+            external_url="",
+            documents=inline_formset([{"id": item.pk, "document": self.document.pk, "title": ""}], initial=1),
+        )
+        assert response.status_code == 302, response.context["form"].errors
+        resource.refresh_from_db()
+        assert resource.live and not resource.has_unpublished_changes
+        assert resource.get_latest_revision() == resource.live_revision
+        assert [item.document for item in resource.documents.all()] == [self.document]
+
+    def test_removing_the_only_link_is_refused_next_to_the_field_and_nothing_is_saved(self):
+        resource = ResourcePage(title="Checklist", slug="checklist", summary="A checklist.", resource_type=self.guide)
+        resource.processes = [Process.objects.get(slug="learn")]
+        resource.audiences = [Audience.objects.get(slug="primary")]
+        resource.documents = [ResourceDocument(document=self.document)]
+        self.library.add_child(instance=resource)
+        revision = resource.save_revision()
+        revision.publish()
+        item = resource.documents.get()
+        response = self.post_publish(
+            f"/admin/pages/{resource.pk}/edit/",
+            title="Checklist changed",
+            slug="checklist",
+            video_url="",
+            external_url="",
+            documents=inline_formset(
+                [{"id": item.pk, "document": self.document.pk, "title": "", "DELETE": "1"}], initial=1
+            ),
+        )
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert "Add at least one thing the resource links to" in str(form.errors["external_url"])
+        assert "Add at least one thing the resource links to" in response.content.decode()
+        resource.refresh_from_db()
+        assert resource.title == "Checklist"
+        assert resource.get_latest_revision() == revision
+        assert resource.documents.count() == 1
+
     def test_process_and_audience_are_required_and_video_must_be_youtube_or_vimeo(self):
         url = f"/admin/pages/add/resources/resourcepage/{self.library.pk}/"
         response = self.client.post(url, self.form_data(processes=[], audiences=[], video_url="https://example.org/v"))
@@ -134,7 +203,7 @@ class ResourcePageTypeTests(WagtailPageTestCase):
 
 @pytest.mark.django_db
 def test_resource_page_shows_what_a_teacher_needs(client, library, thumbnail):
-    from tests.resources.conftest import add_resource
+    from tests.factories import add_resource
 
     document = get_document_model()(title="Induction checklist")
     from django.core.files.base import ContentFile
@@ -178,7 +247,7 @@ def test_resource_page_shows_what_a_teacher_needs(client, library, thumbnail):
 
 @pytest.mark.django_db
 def test_related_resources_put_those_sharing_most_first(client, library):
-    from tests.resources.conftest import add_resource
+    from tests.factories import add_resource
 
     resource = add_resource(library, "Our welcome week", processes=["learn"], tags=["welcome", "induction", "buddies"])
     one_tag = add_resource(library, "One tag in common", processes=["share"], tags=["welcome"], date=None)
@@ -245,3 +314,22 @@ class AddFromListingsTests(WagtailPageTestCase):
     def test_the_public_cannot_see_the_tag_listing(self):
         self.client.logout()
         assert self.client.get("/admin/resources/tags/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_help_text_names_where_the_lists_are_in_the_admin_menu(rf):
+    """The type and language help texts send editors to a menu place that exists, under the label it has."""
+    from wagtail.admin.menu import admin_menu
+
+    editor = get_user_model().objects.create_superuser("menu-editor", "menu@example.org", "a-long-password-1")
+    request = rf.get("/admin/")
+    request.user = editor
+    menu = {item.label: item for item in admin_menu.menu_items_for_request(request)}
+    library_menu = menu["Resource library"]
+    sub_labels = [item.label for item in library_menu.menu.menu_items_for_request(request)]
+    assert "Resource types" in sub_labels
+    assert "Languages" in sub_labels
+    assert "Resource library → Resource types" in str(ResourcePage._meta.get_field("resource_type").help_text)
+    assert "Resource library → Languages" in str(ResourcePage._meta.get_field("languages").help_text)
+    assert "Snippets" not in str(ResourcePage._meta.get_field("resource_type").help_text)
+    assert "Snippets" not in str(ResourcePage._meta.get_field("languages").help_text)

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
 
 from home.demo_files import make_banner_image
+from tests.factories import add_resource
 
-from .conftest import add_resource
+pytestmark = pytest.mark.slow(28)
 
 # The pinned maximum per page, as measured; a failure prints (with 10, with 500, pinned) per page.
 MAX_QUERIES = {
@@ -22,6 +23,7 @@ MAX_QUERIES = {
     "library, filtered and searched": 22,
     "library, last page sorted by title": 25,
     "tag page": 25,
+    "all tags": 11,
     "process page": 24,
     "feed": 10,
     "resource page": 21,  # the resource, its type and thumbnail in one query (OneQueryChildRouteMixin)
@@ -71,6 +73,7 @@ def _urls(library):
         "&language=en&q=welcome",
         "library, last page sorted by title": "/resources/?sort=title&page=999",
         "tag page": "/resources/tag/welcome/?audience=primary",
+        "all tags": "/resources/tag/",
         "process page": "/resources/learn/",
         "feed": "/resources/feed/",
         "resource page": resource.url,
@@ -125,7 +128,7 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_number_of_resources(cl
 def test_library_pages_stay_within_their_pinned_query_count(client, library, django_assert_max_num_queries):
     _add_many(library, 0, 30, _images(2))
     urls = _urls(library)
-    for name in ["library", "library, filtered and searched", "tag page", "resource page"]:
+    for name in ["library", "library, filtered and searched", "tag page", "all tags", "resource page"]:
         client.get(urls[name])
         with django_assert_max_num_queries(MAX_QUERIES[name]):
             assert client.get(urls[name]).status_code == 200

@@ -6,13 +6,12 @@ Safe to run again: each part is skipped when it is already there.
 """
 
 import time
-from importlib import import_module
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from home.app_modules import local_app_modules
 from home.models import HomePage
 
 
@@ -23,13 +22,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         call_command("load_demo_content", stdout=self.stdout)
         home = HomePage.objects.get()
-        for app_name in settings.LOCAL_APPS:
-            try:
-                module = import_module(f"{app_name}.bench")
-            except ModuleNotFoundError as error:
-                if error.name != f"{app_name}.bench":
-                    raise
-                continue
+        for module in local_app_modules("bench"):
+            app_name = module.__name__.split(".")[0]
             part_started = time.monotonic()
             module.load(home, self.stdout)
             self.stdout.write(f"  {app_name}: {time.monotonic() - part_started:.1f} s")

@@ -1,0 +1,185 @@
+"""The shared handling of input from the public: honeypots and rate limits.
+
+Every public form (enquiries, event sign-ups, board posts) uses these, so the rules are written and
+tested once. Counters live in the "ratelimit" cache: a Redis of their own in production, so every app
+server counts towards one limit and cached pages can never evict a count.
+"""
+
+import datetime
+import hashlib
+import ipaddress
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.cache import caches
+from django.http import QueryDict
+from django.utils import timezone
+
+HONEYPOT_FIELD_NAME = "website_url"
+
+# Shown when the database refuses a write (outage, full disk, lock timeout): the transaction was rolled back,
+# so nothing was stored, and the visitor keeps what they typed.
+SAVE_FAILED_MESSAGE = (
+    "Sorry, we could not save this just now, so nothing was stored or sent. Please try again in a few minutes: "
+    "what you wrote is still in the form below (choose any image or attachment again)."
+)
+
+
+class HoneypotField(forms.CharField):
+    """A field people never see or fill in; bots that fill every input give themselves away."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Leave this field empty")
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1", "class": "honeypot-input"}),
+        )
+        super().__init__(**kwargs)
+
+
+def add_honeypot(form):
+    """Add the honeypot field to a form instance (for forms built at run time, like Wagtail's form builder)."""
+    form.fields[HONEYPOT_FIELD_NAME] = HoneypotField()
+    return form
+
+
+def is_honeypot_filled(form):
+    return bool((form.data.get(HONEYPOT_FIELD_NAME) or "").strip())
+
+
+# --- Query strings ------------------------------------------------------------------------------------------
+# Every page reads its parameters (q, tag, process, type, language, sort, section, school, page, since...) from
+# request.GET after QueryStringMiddleware has cleaned it, so no view meets a character the database refuses
+# (PostgreSQL rejects NUL in any text) or a value longer than any real one. Values with a meaning of their own
+# are read with page_number() and query_datetime(). Tested in tests/security/test_hostile_input.py, on SQLite and
+# PostgreSQL, for every parameter of every public page.
+
+# Longer than any search box allows (they say when they shorten a query) or any admin "next" address. How many
+# values there can be is Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (a 400 beyond it); each filter takes a few.
+QUERY_VALUE_MAX_LENGTH = 2000
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+LATEST_PAGE_NUMBER = 100_000
+
+
+def clean_query_value(value):
+    """A query-string value without control characters (each becomes a space: NUL, tabs, escapes, line
+    breaks), cut to a length no real value reaches."""
+    return _CONTROL_CHARACTERS.sub(" ", value)[:QUERY_VALUE_MAX_LENGTH]
+
+
+def cleaned_query_dict(query_dict):
+    cleaned = QueryDict(mutable=True, encoding=query_dict.encoding)
+    for name, values in query_dict.lists():
+        cleaned.setlist(clean_query_value(name), [clean_query_value(value) for value in values])
+    cleaned._mutable = False
+    return cleaned
+
+
+class QueryStringMiddleware:
+    """Clean request.GET for every view, ours and Wagtail's, before any of them (or the page cache) reads it.
+
+    Cleaning rather than refusing: a visitor who pastes a search with a stray tab still gets results, and a bad
+    value is simply not matched (an unknown tag is ignored). The admin gets the same cleaning: no admin
+    address needs a control character either.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.META.get("QUERY_STRING"):
+            request.GET = cleaned_query_dict(request.GET)
+        return self.get_response(request)
+
+
+def page_number(raw):
+    """A ?page= value as a page number: anything that is not a whole number is page 1; a number past the end
+    is for the paginator to answer with the last page."""
+    try:
+        return max(1, min(int(raw), LATEST_PAGE_NUMBER))
+    except (TypeError, ValueError):  # int() refuses more than 4,300 digits with ValueError too
+        return 1
+
+
+def query_datetime(raw):
+    """An ISO 8601 time from a query string as an aware UTC datetime, or None if it is not one a database can
+    compare with.
+
+    A time without an offset is UK time. A time at the ends of the calendar with an offset
+    (9999-12-31T23:59:59-01:00) is valid ISO 8601 but does not exist in UTC: SQLite overflowed converting it.
+    """
+    try:
+        moment = datetime.datetime.fromisoformat(raw)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment.astimezone(datetime.UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def client_ip(request):
+    """The visitor's address, trusting X-Forwarded-For only for the proxies we run behind.
+
+    With NUM_PROXIES = 1 (production behind one TLS proxy) the last address the proxy appended is
+    the client's; anything further left can be forged by the client.
+    """
+    num_proxies = getattr(settings, "NUM_PROXIES", 0)
+    if num_proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= num_proxies:
+            return forwarded[-num_proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def client_network(request):
+    """The visitor's address as one person's: an IPv6 address is its /64, which one household or phone holds
+    whole, so walking through the addresses of one's own network does not make one a new visitor."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+class RateLimit:
+    """A fixed-window counter: at most `limit` actions per `window` seconds per key.
+
+    `hit()` counts an attempt and says whether it is allowed; the count is an atomic cache
+    increment, so concurrent requests on several servers cannot slip past it.
+    """
+
+    def __init__(self, scope, limit=None, window=None):
+        self.scope = scope
+        self.limit = limit if limit is not None else settings.PUBLIC_FORM_RATE_LIMIT
+        self.window = window if window is not None else settings.PUBLIC_FORM_RATE_WINDOW
+
+    def _key(self, identity):
+        digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
+        return f"ratelimit:{self.scope}:{digest}"
+
+    def hit(self, identity):
+        cache = caches["ratelimit"]
+        key = self._key(identity)
+        if cache.add(key, 1, timeout=self.window):
+            count = 1
+        else:
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add() and incr()
+                cache.add(key, 1, timeout=self.window)
+                count = 1
+        return count <= self.limit
+
+    def exceeded(self, identity):
+        """Whether `identity` has used up its attempts, without counting one (for limits on failures only)."""
+        return (caches["ratelimit"].get(self._key(identity)) or 0) >= self.limit
+
+    def wait_minutes(self):
+        return max(1, round(self.window / 60))

@@ -1,0 +1,296 @@
+"""The objects tests need, made in one place: plain functions, each making the smallest thing a test asks for.
+
+Fixtures in `tests/conftest.py` wrap the few that most tests share; a test that needs something particular calls
+these functions itself. Everything is made the way the site makes it (pages added to the tree and published,
+posts through `submit_post`, resources with their relations saved with the page), so a test exercises the real
+code, never a shortcut around it.
+"""
+
+import datetime
+import io
+import itertools
+import zipfile
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.images import ImageFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+_numbers = itertools.count(1)
+
+# --- People ---------------------------------------------------------------------------------------------------
+
+
+def make_superuser(username="editor", email="editor@coventry.example.org", password="a-long-password-1", **fields):
+    return get_user_model().objects.create_superuser(username, email, password, **fields)
+
+
+def make_staff(*group_names, username=None, email="staff@coventry.example.org"):
+    """A user in the given admin groups only (`ensure_admin_groups` must have created them)."""
+    user = get_user_model().objects.create_user(
+        username or "-".join(group_names).lower().replace(" ", ""), email, "a-long-staff-passphrase"
+    )
+    user.groups.set(Group.objects.filter(name__in=group_names))
+    return user
+
+
+def logged_in_client(client, *group_names):
+    """`client`, signed in as a new user in `group_names`."""
+    client.force_login(make_staff(*group_names))
+    return client
+
+
+# --- Files ----------------------------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def image_bytes(fmt="JPEG", size=(64, 48), color=(200, 30, 30), **save_kwargs):
+    buffer = io.BytesIO()
+    mode = "RGBA" if fmt in {"PNG", "WEBP"} else "RGB"
+    Image.new(mode, size, color).save(buffer, fmt, **save_kwargs)
+    return buffer.getvalue()
+
+
+def jpeg_with_gps():
+    """A JPEG carrying EXIF GPS (the school's location), camera make and a comment, like a phone photo."""
+    image = Image.new("RGB", (80, 60), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0112] = 1  # Orientation
+    exif[0x8825] = {1: "N", 2: (52.0, 24.0, 30.0), 3: "W", 4: (1.0, 30.0, 45.0)}
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes(), comment=b"Taken at Whitley Primary")
+    return buffer.getvalue()
+
+
+def upload(name, content, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def ooxml(kind):
+    """A minimal Word (`docx`) or PowerPoint (`pptx`) file: a zip with the content type that names it."""
+    main = {"docx": "word/document.xml", "pptx": "ppt/presentation.xml"}[kind]
+    ctype = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+    }[kind]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            f'<?xml version="1.0"?><Types><Override PartName="/{main}" ContentType="{ctype}"/></Types>',
+        )
+        archive.writestr(main, "<xml/>")
+    return buffer.getvalue()
+
+
+def wagtail_image(title="Card", width=240, height=160):
+    """An image in Wagtail's library, drawn as the demo draws its pictures."""
+    from home.demo_files import make_banner_image
+
+    image = get_image_model()(
+        title=title, file=ImageFile(io.BytesIO(make_banner_image(width, height)), name="card.jpg")
+    )
+    image.save()
+    return image
+
+
+# --- Pages ----------------------------------------------------------------------------------------------------
+
+
+def build_demo_home():
+    """The base app's part of the demo: the real site structure (`load_site_structure`) with the demo's extras
+    (hero picture, checklist document, an enquiry address). Returns the home page."""
+    from home import demo, structure
+
+    return demo.load(structure.load(io.StringIO()), io.StringIO())
+
+
+def make_home(slug="test-home"):
+    """A bare home page as the default site's root: for tests that build everything they look at."""
+    from home.models import HomePage
+
+    home = HomePage(title="Schools of Sanctuary", slug=slug, hero_heading="Welcome", hero_intro="Coventry.")
+    Page.get_first_root_node().add_child(instance=home)
+    Site.objects.update(root_page=home)
+    return home
+
+
+# --- The community board --------------------------------------------------------------------------------------
+
+CODE = "SANCTUARY-TEST-42"
+
+
+def make_board(home, slug="test-board", **fields):
+    """A published board under `home` with Learn, Embed and Share sections (posting by code unless told)."""
+    from board.models import BoardPage, BoardSection
+
+    board = BoardPage(
+        title=fields.pop("title", "Test board"),
+        slug=slug,
+        posting_mode=fields.pop("posting_mode", BoardPage.PostingMode.CODE),
+        posting_code=fields.pop("posting_code", CODE),
+        **fields,
+    )
+    for name, section_slug in [("Learn", "learn"), ("Embed", "embed"), ("Share", "share")]:
+        board.sections.add(BoardSection(name=name, slug=section_slug, description=f"{name} ideas"))
+    home.add_child(instance=board)
+    board.save_revision().publish()
+    return board
+
+
+def make_open_board(home):
+    """Anyone may post and posts appear at once (unless a blocked word holds them)."""
+    from board.models import BoardPage
+
+    return make_board(
+        home,
+        slug="open-board",
+        title="Open board",
+        posting_mode=BoardPage.PostingMode.ANYONE,
+        posting_code="",
+        requires_approval=False,
+        comments_enabled=True,
+    )
+
+
+def post_data(board, **overrides):
+    """What a teacher types into the board's posting form."""
+    data = {
+        "posting_code": CODE,
+        "section": board.sections.get(slug="learn").pk,
+        "title": "Our welcome assembly",
+        "message": "Pupils said hello in twelve languages.",
+        "link": "",
+        "image_alt": "",
+        "display_name": "Mrs Begum",
+        "school": "Whitley Primary",
+        "email": "begum@school.example.org",
+        "website_url": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def make_post(board, status=None, section="learn", **fields):
+    """A post submitted as a school submits one, then set to `status` (approved unless told)."""
+    from board.models import BoardPost
+    from board.services import submit_post
+
+    status = status or BoardPost.Status.APPROVED
+    data = {
+        "section": board.sections.get(slug=section),
+        "title": fields.pop("title", "A post"),
+        "message": fields.pop("message", "Some text"),
+        **fields,
+    }
+    post, _ = submit_post(board, data)
+    extra = {"approved_at": timezone.now()} if status == BoardPost.Status.APPROVED else {}
+    BoardPost.objects.filter(pk=post.pk).update(status=status, **extra)
+    post.refresh_from_db()
+    return post
+
+
+# --- Events ---------------------------------------------------------------------------------------------------
+
+SIGNUP = {
+    "name": "Amira Hassan",
+    "email": "a.hassan@school.example.org",
+    "school": "Whitley Primary",
+    "role": "teacher",
+    "access_needs": "",
+    "consent": "on",
+}
+
+
+def make_event(index=None, **fields):
+    """A published online event under the events index, ten days ahead with two places unless told."""
+    from events.models import EventIndexPage, EventPage
+
+    start = fields.pop("start", (timezone.now() + timedelta(days=10)).replace(second=0, microsecond=0))
+    number = next(_numbers)
+    defaults = dict(
+        title=f"Test event {number}",
+        slug=f"test-event-{number}",
+        summary="A test event for Coventry schools.",
+        start=start,
+        end=fields.pop("end", start + timedelta(hours=1, minutes=30)),
+        event_format=EventPage.Format.ONLINE,
+        joining_link="https://teams.example.org/join/SECRET-JOIN-123",
+        capacity=2,
+    )
+    defaults.update(fields)
+    event = EventPage(**defaults)
+    (index or EventIndexPage.objects.get()).add_child(instance=event)
+    event.save_revision().publish()
+    return EventPage.objects.get(pk=event.pk)
+
+
+# --- The resource library -------------------------------------------------------------------------------------
+
+
+def make_library(home):
+    """An empty resource library under `home`, with the vocabularies its facets use."""
+    from resources.models import Language, ResourceIndexPage, ResourceType, ensure_vocabularies
+
+    ensure_vocabularies()
+    library = ResourceIndexPage(title="Resource library", slug="resources", intro="Find what helps your school.")
+    home.add_child(instance=library)
+    for slug, name in [("guide", "Guide"), ("lesson-plan", "Lesson plan"), ("assembly", "Assembly")]:
+        ResourceType.objects.get_or_create(slug=slug, defaults={"name": name})
+    for code, name in [("en", "English"), ("ar", "Arabic"), ("uk", "Ukrainian")]:
+        Language.objects.get_or_create(code=code, defaults={"name": name})
+    return library
+
+
+def add_resource(
+    library,
+    title,
+    *,
+    processes=("learn",),
+    audiences=("primary",),
+    resource_type="guide",
+    languages=("en",),
+    tags=(),
+    summary="A resource for schools.",
+    date=None,
+    external_url="https://example.org/resource",
+    live=True,
+    **fields,
+):
+    """Add a resource the way the admin stores one (tags, processes… committed with the page)."""
+    from resources.models import Audience, Language, Process, ResourcePage, ResourceType
+
+    resource = ResourcePage(
+        title=title,
+        slug=fields.pop("slug", f"resource-{next(_numbers)}"),
+        summary=summary,
+        resource_type=ResourceType.objects.get(slug=resource_type) if resource_type else None,
+        publication_date=date or datetime.date(2024, 1, 1),
+        external_url=external_url,
+        live=live,
+        **fields,
+    )
+    resource.processes = list(Process.objects.filter(slug__in=processes))
+    resource.audiences = list(Audience.objects.filter(slug__in=audiences))
+    resource.languages = list(Language.objects.filter(code__in=languages))
+    resource.tags.add(*tags)
+    library.add_child(instance=resource)
+    return resource
+
+
+# --- The enquiry form -----------------------------------------------------------------------------------------
+
+ENQUIRY = {
+    "your_name": "Amira Hassan",
+    "work_email_address": "a.hassan@school.example.org",
+    "school_or_setting": "Whitley Primary",
+    "what_is_your_enquiry_about": "Applying for the award",
+    "your_message": "How do we start collecting evidence for Learn?",
+}
