@@ -369,7 +369,10 @@ def load(stdout):
                 slug="apply",
                 show_in_menus=True,
                 show_whats_on=True,
-                intro="Evidence is collected through the three processes of Learn, Embed and Share.",
+                intro=(
+                    "How a Coventry school works towards the Schools of Sanctuary award, and how the EMAS Teacher "
+                    "Team can help on the way."
+                ),
                 body=[
                     ("paragraph", p(AWARD)),
                     ("heading", {"text": "What the award asks", "level": "h2"}),

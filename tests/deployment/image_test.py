@@ -312,8 +312,9 @@ def main():
                 "CACHE_KEY_PREFIX": f"image-test-{os.getpid()}",
                 "SECRET_KEY": secrets.token_urlsafe(64),
                 "PORT": str(PORT),
-                "BASE_URL": f"https://127.0.0.1:{PORT}",
-                "ALLOWED_HOSTS": "127.0.0.1",
+                # The public name, as in production: the proxy in front answers for it on 443.
+                "BASE_URL": "https://sanctuary.example.org",
+                "ALLOWED_HOSTS": "127.0.0.1,sanctuary.example.org",
                 "GUNICORN_WORKERS": "2",
             }
             say("release step: " + " ".join([*config["entrypoint"], "release"]))
