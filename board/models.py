@@ -149,9 +149,6 @@ class BoardPage(RoutablePageMixin, PageMetaMixin, Page):
         given = (code or "").strip().casefold()
         return bool(expected) and hmac.compare_digest(expected.encode(), given.encode())
 
-    def approved_posts(self):
-        return BoardPost.objects.filter(board=self, status=BoardPost.Status.APPROVED)
-
     def serve(self, request, *args, **kwargs):
         page_cache.depends_on(page_cache_topic(self.pk))
         return super().serve(request, *args, **kwargs)
@@ -361,6 +358,15 @@ class BoardPost(models.Model):
     @property
     def is_public(self):
         return self.status == self.Status.APPROVED
+
+    def is_visible_to(self, is_author):
+        """Whether a visitor may see this post and its files: anyone once it is approved; while it awaits approval,
+        only its author. `is_author(post)` says whether the visitor proved they wrote it (board.views keeps the
+        proof); it is asked only about a post awaiting approval, so a public post never reads the session.
+        Rejected and hidden posts are seen by nobody on the site (moderators see them in the admin)."""
+        if self.is_public:
+            return True
+        return self.status == self.Status.PENDING and is_author(self)
 
     @cached_property
     def public_link(self):

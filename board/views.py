@@ -5,6 +5,7 @@ import hmac
 import logging
 import posixpath
 import secrets
+from functools import partial
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -439,11 +440,9 @@ def post_detail(request, board, post_id):
         )
         .first()
     )
-    if post is None:
+    if post is None or not post.is_visible_to(partial(_is_author, request)):
         raise Http404("No such post")
     is_author = _is_author(request, post)
-    if not post.is_public and not (is_author and post.status == BoardPost.Status.PENDING):
-        raise Http404("No such post")
     comments = []
     if post.is_public and board.comments_enabled:
         comments = list(post.comments.filter(status=BoardComment.Status.APPROVED))
@@ -710,7 +709,7 @@ def comment_post(request, board, post_id):
 def post_attachment(request, board, post_id):
     """Attachments are downloaded, never displayed inline: the browser cannot run them as a page."""
     post = BoardPost.objects.filter(board=board, pk=post_id).exclude(attachment="").first()
-    if post is None or not (post.is_public or (post.status == BoardPost.Status.PENDING and _is_author(request, post))):
+    if post is None or not post.is_visible_to(partial(_is_author, request)):
         raise Http404("No such attachment")
     content_types = {
         "pdf": "application/pdf",
@@ -799,7 +798,7 @@ def serve_image(request, image_id, name):
         cache_control = f"public, max-age={images.PUBLIC_MAX_AGE}"
     elif posts and (
         request.user.has_perm("board.change_boardpost")
-        or any(post.status == BoardPost.Status.PENDING and _is_author(request, post) for post in posts)
+        or any(post.is_visible_to(partial(_is_author, request)) for post in posts)
     ):
         cache_control = "private, no-cache"
     else:
