@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -488,13 +487,11 @@ class BlockedWord(models.Model):
 
 
 class ModeratorDigest(models.Model):
-    """When the last 'posts waiting' email went out: at most one per 15 minutes, across all servers."""
+    """When the last 'posts waiting' email went out: at most one per BOARD_DIGEST_INTERVAL_SECONDS (15 minutes),
+    across all servers."""
 
     key = models.CharField(max_length=30, unique=True, default="board")
     last_sent_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"Digest {self.key}: {self.last_sent_at}"
-
-
-DIGEST_INTERVAL = getattr(settings, "BOARD_DIGEST_INTERVAL_SECONDS", 15 * 60)

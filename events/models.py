@@ -39,11 +39,6 @@ PAST_PER_PAGE = 12
 SEARCH_MAX_LENGTH = 100
 
 
-def retention_days():
-    """Days after an event that registrations' personal details are kept (setting, default 180)."""
-    return int(getattr(settings, "EVENT_REGISTRATION_RETENTION_DAYS", 180))
-
-
 def _paginate(queryset, per_page, raw_page):
     paginator = Paginator(queryset, per_page)
     try:
@@ -447,7 +442,7 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
         context["now"] = now
         context["signup_state"] = self.signup_state(now)
         context["is_past"] = self.is_past(now)
-        context["retention_days"] = retention_days()
+        context["retention_days"] = settings.EVENT_REGISTRATION_RETENTION_DAYS
         cache_until(request, self.next_change(now))
         return context
 
