@@ -1,6 +1,6 @@
 #!/bin/sh
 # `serve` (default) runs gunicorn; `release` runs the once-per-deploy steps (docs/deployment.md);
-# anything else runs as given (e.g. `python manage.py anonymise_past_registrations`).
+# anything else runs as given (e.g. `python manage.py apply_retention`).
 set -e
 case "$1" in
     serve)

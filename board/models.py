@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -148,9 +147,6 @@ class BoardPage(RoutablePageMixin, PageMetaMixin, Page):
         expected = (self.posting_code or "").strip().casefold()
         given = (code or "").strip().casefold()
         return bool(expected) and hmac.compare_digest(expected.encode(), given.encode())
-
-    def approved_posts(self):
-        return BoardPost.objects.filter(board=self, status=BoardPost.Status.APPROVED)
 
     def serve(self, request, *args, **kwargs):
         page_cache.depends_on(page_cache_topic(self.pk))
@@ -362,6 +358,15 @@ class BoardPost(models.Model):
     def is_public(self):
         return self.status == self.Status.APPROVED
 
+    def is_visible_to(self, is_author):
+        """Whether a visitor may see this post and its files: anyone once it is approved; while it awaits approval,
+        only its author. `is_author(post)` says whether the visitor proved they wrote it (board.views keeps the
+        proof); it is asked only about a post awaiting approval, so a public post never reads the session.
+        Rejected and hidden posts are seen by nobody on the site (moderators see them in the admin)."""
+        if self.is_public:
+            return True
+        return self.status == self.Status.PENDING and is_author(self)
+
     @cached_property
     def public_link(self):
         """The link as a browser opens it, or "" if it is not acceptable (rows stored before security/links.py)."""
@@ -482,13 +487,11 @@ class BlockedWord(models.Model):
 
 
 class ModeratorDigest(models.Model):
-    """When the last 'posts waiting' email went out: at most one per 15 minutes, across all servers."""
+    """When the last 'posts waiting' email went out: at most one per BOARD_DIGEST_INTERVAL_SECONDS (15 minutes),
+    across all servers."""
 
     key = models.CharField(max_length=30, unique=True, default="board")
     last_sent_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"Digest {self.key}: {self.last_sent_at}"
-
-
-DIGEST_INTERVAL = getattr(settings, "BOARD_DIGEST_INTERVAL_SECONDS", 15 * 60)

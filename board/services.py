@@ -33,10 +33,6 @@ from .models import (
 )
 
 
-def reports_to_hide():
-    return getattr(settings, "BOARD_REPORTS_TO_HIDE", 3)
-
-
 def contains_blocked_word(*texts):
     """The first blocked word or phrase found (whole words, any case) in the texts, or None."""
     phrases = list(BlockedWord.objects.values_list("phrase", flat=True))
@@ -264,7 +260,7 @@ def report(post, reason, address="", browser_key=""):
         post.refresh_from_db(fields=["report_count"])
         reporters = unresolved.filter(counts_towards_hiding=True).count()
         log(post, "board.report", data={"reason": reason.strip()[:500]})
-        if post.status == BoardPost.Status.APPROVED and reporters >= reports_to_hide():
+        if post.status == BoardPost.Status.APPROVED and reporters >= settings.BOARD_REPORTS_TO_HIDE:
             post.status = BoardPost.Status.HIDDEN
             post.save(update_fields=["status", "updated_at"])
             page_cache.invalidate()  # the post leaves every page that listed it, the home page's too

@@ -26,13 +26,14 @@ def send_moderator_digest():
 
     The guard is a database row locked while we decide, so two servers cannot both send.
     """
-    from .models import DIGEST_INTERVAL, BoardComment, BoardPost, ModeratorDigest
+    from .models import BoardComment, BoardPost, ModeratorDigest
 
     now = timezone.now()
+    interval = timedelta(seconds=settings.BOARD_DIGEST_INTERVAL_SECONDS)
     with transaction.atomic():
         ModeratorDigest.objects.get_or_create(key="board")
         digest = ModeratorDigest.objects.select_for_update().get(key="board")
-        if digest.last_sent_at and now - digest.last_sent_at < timedelta(seconds=DIGEST_INTERVAL):
+        if digest.last_sent_at and now - digest.last_sent_at < interval:
             return False
         waiting = BoardPost.objects.filter(status=BoardPost.Status.PENDING).count()
         reported = BoardPost.objects.filter(status=BoardPost.Status.HIDDEN, reports__resolved=False).distinct().count()

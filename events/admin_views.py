@@ -61,10 +61,8 @@ def email_attendees(request, event_id):
     """A message from the EMAS team to everyone booked on one event, sent in the background."""
     _require_permission(request)
     event = get_object_or_404(EventPage, pk=event_id)
-    counts = {
-        "confirmed": event.registrations.filter(status=EventRegistration.Status.CONFIRMED, anonymised=False).count(),
-        "waiting": event.registrations.filter(status=EventRegistration.Status.WAITING, anonymised=False).count(),
-    }
+    reachable = event.registrations.filter(anonymised=False)
+    counts = {"confirmed": reachable.confirmed().count(), "waiting": reachable.waiting_in_order().count()}
     form = AttendeeMessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         from .tasks import send_attendee_message

@@ -7,3 +7,8 @@ class EventsConfig(AppConfig):
     admin_group_permissions = {
         "Event sign-ups": {"events.view_eventregistration", "events.change_eventregistration"},
     }
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

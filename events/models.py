@@ -2,7 +2,8 @@
 
 `EventIndexPage` lists events and serves the webinar archive and the iCalendar feed; `EventPage` is one
 event (with its sign-up form and, once it has happened, its recording). Registrations are personal data
-kept outside the page tree in `EventRegistration`; the rules for places and the waiting list live in
+kept outside the page tree in `EventRegistration`; who holds a place and who waits is asked of its queryset
+(`confirmed()`, `waiting_in_order()`, `active_for(email)`), and the rules that change them live in
 `events.services`.
 """
 
@@ -38,11 +39,6 @@ PAST_PER_PAGE = 12
 SEARCH_MAX_LENGTH = 100
 
 
-def retention_days():
-    """Days after an event that registrations' personal details are kept (setting, default 180)."""
-    return int(getattr(settings, "EVENT_REGISTRATION_RETENTION_DAYS", 180))
-
-
 def _paginate(queryset, per_page, raw_page):
     paginator = Paginator(queryset, per_page)
     try:
@@ -59,7 +55,8 @@ def confirmed_count_subquery():
     """Confirmed places per event as a correlated subquery: it reads the (event, status) index, where a
     join + GROUP BY over every page column took half a second with 20,000 registrations on SQLite."""
     confirmed = (
-        EventRegistration.objects.filter(event=OuterRef("pk"), status=EventRegistration.Status.CONFIRMED)
+        EventRegistration.objects.confirmed()
+        .filter(event=OuterRef("pk"))
         .order_by()
         .values("event")
         .annotate(places=Count("pk"))
@@ -402,7 +399,7 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
         annotated = getattr(self, "confirmed_count", None)
         if annotated is not None:
             return annotated
-        return self.registrations.filter(status=EventRegistration.Status.CONFIRMED).count()
+        return self.registrations.confirmed().count()
 
     @property
     def places_left(self):
@@ -445,7 +442,7 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
         context["now"] = now
         context["signup_state"] = self.signup_state(now)
         context["is_past"] = self.is_past(now)
-        context["retention_days"] = retention_days()
+        context["retention_days"] = settings.EVENT_REGISTRATION_RETENTION_DAYS
         cache_until(request, self.next_change(now))
         return context
 
@@ -502,8 +499,25 @@ class EventSpeaker(Orderable):
         return f"{self.name} ({self.organisation})" if self.organisation else self.name
 
 
+class EventRegistrationQuerySet(models.QuerySet):
+    """The questions every rule about places asks, answered in one place."""
+
+    def confirmed(self):
+        """Registrations holding a place: what counts against the event's capacity."""
+        return self.filter(status=EventRegistration.Status.CONFIRMED)
+
+    def waiting_in_order(self):
+        """The waiting list in the order places are given: first come, first served (ties by number)."""
+        return self.filter(status=EventRegistration.Status.WAITING).order_by("created", "pk")
+
+    def active_for(self, email):
+        """The place or waiting-list spot `email` holds (any case); the database allows one per event."""
+        return self.filter(email__iexact=email, status__in=EventRegistration.ACTIVE, anonymised=False)
+
+
 class EventRegistration(models.Model):
-    """One person's sign-up for an event. Personal data: blanked by `anonymise_past_registrations`."""
+    """One person's sign-up for an event. Personal data: blanked by the `registrations` retention rule
+    (`manage.py apply_retention`, events/personal_data.py)."""
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", "Confirmed"
@@ -533,6 +547,8 @@ class EventRegistration(models.Model):
     )
     created = models.DateTimeField("signed up", auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = EventRegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "event registration"

@@ -1,13 +1,17 @@
 """Personal data the events app holds: registrations (name, work email, school, role, access needs)."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 from wagtail.log_actions import log
 
 from privacy.registry import RetentionRule
 
 from .models import EventRegistration
-from .retention import PERSONAL_FIELDS_BLANKED, anonymise_past_registrations
 from .services import cancel_registration
+
+# What anonymising a registration blanks; its status and dates stay, so attendance counts still add up.
+PERSONAL_FIELDS_BLANKED = {"name": "", "email": "", "school": "", "access_needs": "", "anonymised": True}
 
 
 def _registrations(email):
@@ -51,7 +55,9 @@ def erase(email):
 
 
 def _past_registrations(days, now, dry_run):
-    return anonymise_past_registrations(days, now=now, dry_run=dry_run)
+    """Anonymise the registrations for events that ended more than `days` ago (or, with dry_run, count them)."""
+    past = EventRegistration.objects.filter(event__end__lt=now - timedelta(days=days), anonymised=False)
+    return past.count() if dry_run else past.update(**PERSONAL_FIELDS_BLANKED, updated=now)
 
 
 RETENTION_RULES = [

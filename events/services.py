@@ -1,4 +1,5 @@
-"""The rules for places on an event: who gets a place, who waits, and who is promoted when someone cancels.
+"""The rules for places on an event: who gets a place, who waits, and who is promoted when a place is freed
+(someone cancels) or added (the capacity is raised): `_give_free_places`, the one function that fills places.
 
 Each function locks the event's row (`select_for_update`) inside a transaction, so simultaneous sign-ups
 and cancellations for one event are counted one after another and an event is never over-booked.
@@ -101,11 +102,10 @@ def answer_for(registration):
 
 def _answer_for_a_newcomer(event_id, capacity):
     """What a new sign-up would be told now (inside the event's lock), for an address already signed up."""
-    confirmed = EventRegistration.objects.filter(event_id=event_id, status=Status.CONFIRMED).count()
-    if confirmed < capacity:
+    registrations = EventRegistration.objects.filter(event_id=event_id)
+    if registrations.confirmed().count() < capacity:
         return SignupAnswer(Status.CONFIRMED)
-    waiting = EventRegistration.objects.filter(event_id=event_id, status=Status.WAITING).count()
-    return SignupAnswer(Status.WAITING, waiting + 1)
+    return SignupAnswer(Status.WAITING, registrations.waiting_in_order().count() + 1)
 
 
 def _lock_event(event):
@@ -119,9 +119,7 @@ def _enqueue_email(registration_id, kind):
 
 
 def _active_registration(event_id, email):
-    return EventRegistration.objects.filter(
-        event_id=event_id, email__iexact=email, status__in=EventRegistration.ACTIVE, anonymised=False
-    ).first()
+    return EventRegistration.objects.filter(event_id=event_id).active_for(email).first()
 
 
 def register_for_event(event, data, now=None):
@@ -159,7 +157,7 @@ def register_for_event(event, data, now=None):
 
 
 def _create_registration(locked, email, data):
-    confirmed = EventRegistration.objects.filter(event_id=locked.pk, status=Status.CONFIRMED).count()
+    confirmed = EventRegistration.objects.filter(event_id=locked.pk).confirmed().count()
     registration = EventRegistration.objects.create(
         event_id=locked.pk,
         name=data["name"].strip(),
@@ -175,9 +173,9 @@ def _create_registration(locked, email, data):
 
 
 def cancel_registration(registration):
-    """Free a place (or a waiting-list spot); the first person waiting is promoted and told.
+    """Free a place (or a waiting-list spot); a freed place goes to the first person waiting, who is told.
 
-    Returns the promoted registration, or None.
+    Returns the promoted registration (the first, should more places have been free), or None.
     """
     with changes_only(PLACES_TOPIC), transaction.atomic():
         locked = _lock_event(registration.event)
@@ -188,21 +186,8 @@ def cancel_registration(registration):
         current.status = Status.CANCELLED
         current.save(update_fields=["status", "updated"])
         registration.status = current.status
-        promoted = None
-        if was_confirmed:
-            confirmed = EventRegistration.objects.filter(event_id=locked.pk, status=Status.CONFIRMED).count()
-            if confirmed < locked.capacity:
-                promoted = (
-                    EventRegistration.objects.select_for_update()
-                    .filter(event_id=locked.pk, status=Status.WAITING)
-                    .order_by("created", "pk")
-                    .first()
-                )
-                if promoted is not None:
-                    promoted.status = Status.CONFIRMED
-                    promoted.save(update_fields=["status", "updated"])
-                    _enqueue_email(promoted.pk, "promoted")
-    return promoted
+        promoted = _give_free_places(locked) if was_confirmed else []
+    return promoted[0] if promoted else None
 
 
 def promote_registration(registration):
@@ -223,25 +208,26 @@ def promote_registration(registration):
 
 
 def fill_free_places(event):
-    """After an editor raises the capacity, give the new places to the people waiting, in order, and tell them.
+    """Give the event's free places (after its capacity was raised) to the people waiting, in order, and tell them.
 
-    Returns the promoted registrations.
+    Called whenever an event is published (events/signals.py). Returns the promoted registrations.
     """
     with transaction.atomic():
-        locked = _lock_event(event)
-        confirmed = EventRegistration.objects.filter(event_id=locked.pk, status=Status.CONFIRMED).count()
-        free = locked.capacity - confirmed
-        if free <= 0:
-            return []
-        promoted = list(
-            EventRegistration.objects.select_for_update()
-            .filter(event_id=locked.pk, status=Status.WAITING)
-            .order_by("created", "pk")[:free]
-        )
-        for registration in promoted:
-            registration.status = Status.CONFIRMED
-            registration.save(update_fields=["status", "updated"])
-            _enqueue_email(registration.pk, "promoted")
+        return _give_free_places(_lock_event(event))
+
+
+def _give_free_places(locked):
+    """The one rule for filling places: while places are free, the first person waiting gets one and is emailed
+    (after commit). `locked` is the event as `_lock_event` returned it, inside the caller's transaction."""
+    registrations = EventRegistration.objects.filter(event_id=locked.pk)
+    free = locked.capacity - registrations.confirmed().count()
+    if free <= 0:
+        return []
+    promoted = list(registrations.waiting_in_order().select_for_update()[:free])
+    for registration in promoted:
+        registration.status = Status.CONFIRMED
+        registration.save(update_fields=["status", "updated"])
+        _enqueue_email(registration.pk, "promoted")
     return promoted
 
 
@@ -250,9 +236,8 @@ def waiting_position(registration):
     if registration.status != Status.WAITING:
         return None
     return (
-        EventRegistration.objects.filter(
-            event_id=registration.event_id, status=Status.WAITING, created__lte=registration.created
-        )
+        EventRegistration.objects.filter(event_id=registration.event_id, created__lte=registration.created)
+        .waiting_in_order()
         .exclude(created=registration.created, pk__gt=registration.pk)
         .count()
     )

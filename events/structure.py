@@ -4,12 +4,13 @@ privacy notice's paragraph on event sign-ups. Loaded by `home.structure.build_si
 Idempotent: the index is found by slug and only created when missing, so editors' changes are kept.
 """
 
+from django.conf import settings
 from django.db import transaction
 
 from home.models import ContentPage
 from home.structure import add_child, p
 
-from .models import EventIndexPage, retention_days
+from .models import EventIndexPage
 
 WEBINARS_INTRO = (
     "Recordings of past Schools of Sanctuary webinars, grouped by school year. Search by title, speaker or anything "
@@ -24,7 +25,7 @@ def add_signups_to_privacy_notice(home):
         block.block_type == "heading" and block.value["text"] == "Event sign-ups" for block in privacy.body
     ):
         return
-    days = retention_days()
+    days = settings.EVENT_REGISTRATION_RETENTION_DAYS
     blocks = [
         ("heading", {"text": "Event sign-ups", "level": "h2"}),
         (

@@ -18,9 +18,8 @@ from home.models import PROCESS_CHOICES
 from home.templatetags.site_tags import render_slot
 from page_cache.cache import cache_until
 
-from . import admin_views, personal_data, structure
+from . import admin_views, personal_data, signals, structure
 from .models import EventIndexPage, EventPage, EventPageTag, EventRegistration, confirmed_count_subquery
-from .services import fill_free_places
 
 HOME_SLOT_EVENTS = 3
 
@@ -152,12 +151,11 @@ def _action_view(request, pk, action):
 
 
 @hooks.register("after_publish_page")
-def give_new_places_to_the_waiting_list(request, page):
-    """When an editor publishes a higher capacity, people waiting get the new places (and an email)."""
-    if isinstance(page.specific_deferred, EventPage) and page.specific.start > timezone.now():
-        promoted = fill_free_places(page.specific)
-        if promoted:
-            messages.info(request, f"{len(promoted)} people on the waiting list were given a place and emailed.")
+def tell_the_editor_who_was_given_a_place(request, page):
+    """The places themselves are filled on every publish (events/signals.py); in the admin, the editor is told."""
+    promoted = signals.promoted_when_published(page)
+    if promoted:
+        messages.info(request, f"{promoted} people on the waiting list were given a place and emailed.")
 
 
 def _upcoming_events():

@@ -62,7 +62,7 @@ _NOT_STORED_HEADERS = {"set-cookie"}
 
 
 def is_enabled():
-    return getattr(settings, "PAGE_CACHE_ENABLED", False)
+    return settings.PAGE_CACHE_ENABLED
 
 
 def current_generation():

@@ -125,7 +125,7 @@ def client_ip(request):
     With NUM_PROXIES = 1 (production behind one TLS proxy) the last address the proxy appended is
     the client's; anything further left can be forged by the client.
     """
-    num_proxies = getattr(settings, "NUM_PROXIES", 0)
+    num_proxies = settings.NUM_PROXIES
     if num_proxies:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= num_proxies:

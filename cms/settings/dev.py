@@ -6,5 +6,5 @@ from .base import env, env_bool
 DEBUG = True
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-# Page cache (issue 7): off while developing so template edits show at once; PAGE_CACHE_ENABLED=true to try it.
+# Page cache: off while developing so template edits show at once; PAGE_CACHE_ENABLED=true to try it.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", False)

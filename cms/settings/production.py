@@ -22,7 +22,7 @@ def strong_secret_key(value):
 
 SECRET_KEY = strong_secret_key(env("SECRET_KEY"))
 
-# The page cache needs a cache every worker shares (issue 14): refused at start-up, not just at `manage.py check`.
+# The page cache needs a cache every worker shares: refused at start-up, not just at `manage.py check`.
 if PAGE_CACHE_ENABLED and not REDIS_URL and not PAGE_CACHE_LOCAL_MEMORY_OK:
     raise ImproperlyConfigured(
         "PAGE_CACHE_ENABLED is true but REDIS_URL is not set: each worker would keep its own copy of every page and "

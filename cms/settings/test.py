@@ -18,7 +18,7 @@ WHITENOISE_AUTOREFRESH = True
 # Keep test keys apart from anything else using the same Redis.
 CACHES["default"]["KEY_PREFIX"] = "sanctuary-test"
 CACHES["ratelimit"]["KEY_PREFIX"] = "sanctuary-test-ratelimit"
-# `make test` runs pytest-xdist workers (gw0, gw1…), each with its own test database. Each tests clears the caches
+# `make test` runs pytest-xdist workers (gw0, gw1…), each with its own test database. Each test clears the caches
 # (Redis FLUSHDB), and Wagtail caches ids of its own database there, so each worker gets a Redis database of its
 # own: the next numbers after REDIS_URL's.
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
@@ -34,10 +34,9 @@ ALLOWED_HOSTS = ["*"]
 # connection the live server kept: a kept connection is checked before it is used again.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# --- Scale-out (issue 8) ---
 # Renditions fall back to the default cache, which every test clears; a separate alias would keep rendition
 # rows from a rolled-back test alive for the next one.
 CACHES.pop("renditions", None)
 
-# Page cache (issue 7): off so other tests see fresh renders; tests/perf turns it on where it is the point.
+# Page cache: off so other tests see fresh renders; tests/perf turns it on where it is the point.
 PAGE_CACHE_ENABLED = False

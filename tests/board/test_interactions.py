@@ -174,6 +174,19 @@ def test_reports_to_hide_is_a_setting(client, board):
     assert post.status == BoardPost.Status.HIDDEN
 
 
+@override_settings(BOARD_LIKE_RATE_LIMIT=2)
+def test_likes_from_one_address_are_limited_by_a_setting(client, board):
+    """Past BOARD_LIKE_RATE_LIMIT likes in the window, one address (whichever browser) is refused with 429 and
+    nothing changes."""
+    post = make_post(board)
+    assert [like(client, board, post).status_code for _ in range(2)] == [302, 302]  # liked, then taken back
+    refused = like(Client(), board, post)  # another browser at the same address
+    assert refused.status_code == 429
+    assert "a lot of likes from here" in refused.content.decode()
+    post.refresh_from_db()
+    assert post.reaction_count == 0 and BoardReaction.objects.count() == 0
+
+
 def test_report_honeypot_stores_nothing(client, board):
     post = make_post(board)
     client.post(f"{board.url}posts/{post.pk}/report/", {"reason": "x", "website_url": "spam"})

@@ -219,6 +219,18 @@ def test_attachment_of_a_pending_post_is_not_served_to_others(client, board):
     assert client.__class__().get(f"{board.url}posts/{post.pk}/attachment/").status_code == 404
 
 
+@pytest.mark.parametrize("status", [BoardPost.Status.REJECTED, BoardPost.Status.HIDDEN])
+def test_a_rejected_or_hidden_post_and_its_attachment_are_gone_even_for_its_author(client, board, status):
+    """Its author sees a post alone only while it awaits approval (`BoardPost.is_visible_to`): once a moderator
+    has rejected or hidden it, nobody sees it or its file on the site."""
+    submit(client, board, attachment=upload("plan.pdf", PDF))
+    post = BoardPost.objects.get()
+    assert client.get(f"{board.url}posts/{post.pk}/").status_code == 200
+    BoardPost.objects.filter(pk=post.pk).update(status=status)
+    assert client.get(f"{board.url}posts/{post.pk}/").status_code == 404
+    assert client.get(f"{board.url}posts/{post.pk}/attachment/").status_code == 404
+
+
 def test_bad_attachment_is_refused(client, board):
     response = submit(client, board, attachment=upload("notes.pdf", b"<script>alert(1)</script>"))
     assert "Attach a PDF, Word (.docx) or PowerPoint (.pptx) file" in response.content.decode()

@@ -1,17 +1,21 @@
-"""Editors' registration admin: listing, filters, search, counts, exports, cancel/promote, email attendees."""
+"""Editors' registration admin: listing, filters, search, counts, exports, cancel/promote, places given to people
+waiting when a higher capacity is published (now or on schedule), email attendees."""
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from events.models import EventRegistration
+from events.models import EventPage, EventRegistration
 from security.spreadsheets import spreadsheet_safe
 
 Status = EventRegistration.Status
@@ -237,9 +241,50 @@ def test_publishing_a_higher_capacity_gives_places_to_people_waiting(
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(reverse("wagtailadmin_pages:edit", args=[event.pk]), data)
     assert response.status_code == 302
-    statuses = list(EventRegistration.objects.filter(event=event).order_by("pk").values_list("status", flat=True))
-    assert statuses == ["confirmed", "confirmed", "confirmed", "waiting"]
+    assert statuses_in_order(event) == ["confirmed", "confirmed", "confirmed", "waiting"]
     assert sorted(m.to[0] for m in mail.outbox) == ["p1@s.example.org", "p2@s.example.org"]
+    told = [str(message) for message in get_messages(response.wsgi_request)]
+    assert "2 people on the waiting list were given a place and emailed." in told
+
+
+def statuses_in_order(event):
+    return list(EventRegistration.objects.filter(event=event).order_by("pk").values_list("status", flat=True))
+
+
+def test_a_scheduled_higher_capacity_gives_places_to_people_waiting_when_it_goes_live(
+    make_event, django_capture_on_commit_callbacks
+):
+    """A scheduled revision goes live through `manage.py publish_scheduled` (run by cron), with no admin view and
+    so no `after_publish_page` hook: the places are filled on Wagtail's `page_published` signal, which every way
+    of publishing sends."""
+    event = make_event(capacity=1)
+    for number, status in enumerate(["confirmed", "waiting", "waiting", "waiting"]):
+        EventRegistration.objects.create(
+            event=event, name=f"P{number}", email=f"p{number}@s.example.org", status=status
+        )
+    event.capacity = 3
+    event.go_live_at = timezone.now() + timedelta(hours=1)
+    revision = event.save_revision()
+    with django_capture_on_commit_callbacks(execute=True):
+        revision.publish()  # what "Publish" with a go-live date in the future does: schedules it
+    assert EventPage.objects.get(pk=event.pk).capacity == 1
+    assert statuses_in_order(event) == ["confirmed", "waiting", "waiting", "waiting"]
+    assert mail.outbox == []
+
+    # An hour later the revision is due: its go-live moment has passed.
+    due = timezone.now() - timedelta(minutes=1)
+    revision.refresh_from_db()
+    assert revision.approved_go_live_at is not None
+    revision.content["go_live_at"] = due.isoformat()
+    revision.approved_go_live_at = due
+    revision.save(update_fields=["content", "approved_go_live_at"])
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_scheduled", stdout=io.StringIO())
+
+    assert EventPage.objects.get(pk=event.pk).capacity == 3
+    assert statuses_in_order(event) == ["confirmed", "confirmed", "confirmed", "waiting"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["p1@s.example.org", "p2@s.example.org"]
+    assert {m.subject for m in mail.outbox} == {f"A place is now yours: {event.title}"}
 
 
 def test_editor_can_correct_a_name_but_not_the_booking_fields(editor_client, registrations):
