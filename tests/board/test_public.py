@@ -1,7 +1,5 @@
 """What the public sees: only approved posts, never emails, inert markup, and pages whose cost does not grow."""
 
-import csv
-import io
 import json
 from html.parser import HTMLParser
 
@@ -9,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from board.models import BoardPost
 from tests.factories import make_post, post_data
@@ -102,42 +99,6 @@ def test_unapproved_post_pages_are_404_for_the_public(client, mixed_board):
         assert client.get(f"{mixed_board.url}posts/{post.pk}/report/").status_code == 404
         assert client.post(f"{mixed_board.url}posts/{post.pk}/like/").status_code == 404
         assert client.get(f"{mixed_board.url}posts/{post.pk}/like/").status_code == 404
-
-
-def test_exports_are_for_editors_and_hold_only_approved_posts_without_emails(client, mixed_board, editor):
-    for suffix in ["export/csv/", "export/xlsx/"]:
-        assert client.get(mixed_board.url + suffix).status_code == 403
-    client.force_login(editor)
-    response = client.get(mixed_board.url + "export/csv/")
-    assert response["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Section", "Title", "Message"]
-    assert [row[1] for row in rows[1:]] == ["APPROVED-POST"]
-    assert SECRET_EMAIL not in response.content.decode()
-    response = client.get(mixed_board.url + "export/xlsx/")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert [row[1] for row in values[1:]] == ["APPROVED-POST"]
-    assert SECRET_EMAIL not in str(values)
-    assert "Export CSV" in client.get(mixed_board.url).content.decode()
-    assert "Export CSV" not in client.__class__().get(mixed_board.url).content.decode()
-
-
-def test_exports_are_safe_from_formula_injection(client, board, editor):
-    make_post(
-        board,
-        title='=HYPERLINK("http://evil.example","click")',
-        message="+cmd|' /C calc'!A0",
-        school="@SUM(1+1)",
-        display_name="-2+3",
-    )
-    client.force_login(editor)
-    rows = list(csv.reader(io.StringIO(client.get(board.url + "export/csv/").content.decode("utf-8-sig"))))
-    assert rows[1][1].startswith("'=") and rows[1][2].startswith("'+")
-    assert rows[1][4].startswith("'-") and rows[1][5].startswith("'@")
-    sheet = load_workbook(io.BytesIO(client.get(board.url + "export/xlsx/").content)).active
-    row = [cell for cell in next(sheet.iter_rows(min_row=2))]
-    assert row[1].data_type == "s" and row[1].value.startswith("'=")
 
 
 @pytest.mark.parametrize("payload", XSS)

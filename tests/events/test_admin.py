@@ -3,7 +3,7 @@ waiting when a higher capacity is published (now or on schedule), email attendee
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -338,6 +338,23 @@ def test_xlsx_export_has_empty_cells_empty_and_the_labels_the_admin_shows(editor
     assert amira["Event"] == "Induction – 1 October 2024"
     # What the public typed is still kept from running as a formula.
     assert (sam["Name"], sam["School"], sam["Access Or Dietary Needs"]) == ("'-Sam", "'@Whitley", "'=1+1")
+
+
+def test_exports_write_times_in_local_time_in_a_dated_file_excel_reads_as_utf8(editor_client, make_event):
+    """Wagtail writes XLSX times in UTC and CSV times as Python prints them; a sign-up at 10:05 in Coventry (summer
+    time) must read 10:05. Without a byte-order mark Excel garbles a CSV's non-English names."""
+    event = make_event(title="Induction")
+    registration = EventRegistration.objects.create(event=event, name="Zoë Ó Briain", email="zoe@school.example.org")
+    EventRegistration.objects.filter(pk=registration.pk).update(created=datetime(2025, 6, 2, 9, 5, tzinfo=UTC))
+    [row] = _exported_rows(editor_client)
+    assert row["Signed Up"] == datetime(2025, 6, 2, 10, 5)  # a date cell, in local time
+    response = editor_client.get(INDEX, {"export": "csv"})
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())
+    [row] = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    assert (row["Name"], row["Signed Up"]) == ("Zoë Ó Briain", "2025-06-02 10:05")
+    today = timezone.localdate()
+    assert response["Content-Disposition"] == f'attachment; filename="event-registrations-{today:%Y-%m-%d}.csv"'
 
 
 def test_by_event_filter_tells_same_titled_events_apart_by_date_newest_first(editor_client, make_event):

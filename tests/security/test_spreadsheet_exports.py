@@ -1,8 +1,8 @@
 """Every spreadsheet export is safe to open: what the public typed never runs as a formula.
 
 Driven through the real admin views with a logged-in editor: the enquiry form's submissions (CSV and XLSX), and
-the site history report, which lists board posts by the title their author typed. The board's and the
-registrations' own exports are tested in tests/board/test_public.py and tests/events/test_admin.py.
+the site history report, which lists board posts by the title their author typed. The board posts' and the
+registrations' listing exports are tested in tests/board/test_admin_listing.py and tests/events/test_admin.py.
 """
 
 import csv
