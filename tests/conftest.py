@@ -72,10 +72,9 @@ _STATES = pytest.StashKey()
 
 
 def _build_events():
-    from events import demo as events_demo
     from home.models import HomePage
 
-    events_demo.load(HomePage.objects.get(), io.StringIO())
+    factories.load_demo_part(HomePage.objects.get(), "events")
 
 
 def _build_demo_site():

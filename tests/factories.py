@@ -92,7 +92,7 @@ def ooxml(kind):
 
 def wagtail_image(title="Card", width=240, height=160):
     """An image in Wagtail's library, drawn as the demo draws its pictures."""
-    from home.demo_files import make_banner_image
+    from demo.files import make_banner_image
 
     image = get_image_model()(
         title=title, file=ImageFile(io.BytesIO(make_banner_image(width, height)), name="card.jpg")
@@ -106,10 +106,25 @@ def wagtail_image(title="Card", width=240, height=160):
 
 def build_demo_home():
     """The base app's part of the demo: the real site structure (`load_site_structure`) with the demo's extras
-    (hero picture, checklist document, an enquiry address). Returns the home page."""
-    from home import demo, structure
+    (hero picture, checklist document, an enquiry address: demo/content/home.toml). Returns the home page."""
+    from demo import loader
+    from home import structure
 
-    return demo.load(structure.load(io.StringIO()), io.StringIO())
+    return loader.load(structure.load(io.StringIO()), io.StringIO(), parts=["home"])
+
+
+def load_demo_part(home, part, stdout=None, today=None):
+    """One part of the demo (demo/content/<part>.toml) under `home`, its section of the structure made if missing."""
+    from demo import loader
+
+    return loader.load(home, stdout or io.StringIO(), parts=[part], today=today)
+
+
+def demo_posting_code():
+    """The code the demo opens its board to (demo/content/board.toml), as a school would type it."""
+    from demo import loader
+
+    return next(fill["set"]["posting_code"] for fill in loader.read("board")["fill"] if fill["page"] == "board")
 
 
 def make_home(slug="test-home"):

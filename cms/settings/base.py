@@ -44,9 +44,10 @@ def env_list(name, default=()):
 
 # --- Applications and middleware ------------------------------------------------------------------------------
 
-# The project's own apps: the platform (security, privacy, page cache), the base, then the features. Wagtail hooks
-# (personal data, site structure, home-page slots) are called in this order.
-LOCAL_APPS = ["security", "privacy", "page_cache", "home", "events", "resources", "board"]
+# The project's own apps: the platform (security, privacy, page cache), the base, the features, then the demo (a
+# leaf: demo content and bench data, no models). Wagtail hooks (personal data, site structure, home-page slots) are
+# called in this order.
+LOCAL_APPS = ["security", "privacy", "page_cache", "home", "events", "resources", "board", "demo"]
 
 INSTALLED_APPS = [
     *LOCAL_APPS,

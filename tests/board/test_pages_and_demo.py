@@ -9,6 +9,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from board.models import BlockedWord, BoardPage, BoardPost
 from home.models import ContentPage, HomePage
+from tests.factories import demo_posting_code, load_demo_part
 
 
 class BoardPageTypeTests(WagtailPageTestCase):
@@ -81,8 +82,6 @@ class BoardPageTypeTests(WagtailPageTestCase):
 
 @pytest.mark.django_db
 def test_demo_board_is_complete_and_loading_twice_changes_nothing(demo_site, client):
-    from board import demo
-
     board = BoardPage.objects.get(slug="board")
     assert [s.slug for s in board.sections.all()] == ["learn", "embed", "share"]
     titles = set(BoardPost.objects.filter(status="approved").values_list("title", flat=True))
@@ -107,10 +106,10 @@ def test_demo_board_is_complete_and_loading_twice_changes_nothing(demo_site, cli
             self.text += value
 
     out = Out()
-    demo.load(HomePage.objects.get(), out)
+    load_demo_part(HomePage.objects.get(), "board", stdout=out)
     assert BoardPost.objects.count() == before and BlockedWord.objects.count() == 1
     assert BoardPage.objects.get(slug="board").title == "Renamed by an editor"
-    assert f"Board posting code: {demo.DEMO_POSTING_CODE}" in out.text
+    assert f"Board posting code: {demo_posting_code()}" in out.text
     body = client.get("/board/").content.decode()
     assert "A welcome assembly led by pupils" in body and "Sanctuary week newsletter" not in body
 

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from PIL import Image
 
-from board.demo import DEMO_POSTING_CODE
 from board.models import BoardPost
+from tests.factories import demo_posting_code
 
 from .conftest import NARROW, axe_violations, tab_until
 
@@ -30,7 +30,7 @@ def _tab_to(page, element_id):
 def test_post_with_keyboard_editor_approves_visitor_likes(site, page, new_page, tmp_path):
     page.goto(site + "/board/post/")
     page.locator("#id_posting_code").focus()
-    page.keyboard.type(DEMO_POSTING_CODE)
+    page.keyboard.type(demo_posting_code())
     _tab_to(page, "id_section")
     page.keyboard.press("ArrowDown")  # Learn
     _tab_to(page, "id_title")

@@ -42,7 +42,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction
 
 from board.models import BoardPage, BoardPost
-from home.demo_files import make_pdf
+from demo.files import make_pdf
 from tests.factories import jpeg_with_gps, make_board, post_data, upload
 
 pytestmark = pytest.mark.django_db

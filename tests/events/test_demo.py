@@ -6,8 +6,9 @@ from datetime import date, timedelta
 from django.core.management import call_command
 from django.utils import timezone
 
-from events import demo
+from demo import loader
 from events.models import EventIndexPage, EventPage
+from tests.factories import load_demo_part
 
 
 def test_demo_has_the_launch_webinars_and_the_introduction(events_index):
@@ -24,36 +25,38 @@ def test_demo_has_the_launch_webinars_and_the_introduction(events_index):
 
 
 def test_demo_always_has_upcoming_events_and_is_idempotent(demo_home):
-    demo.load(demo_home, io.StringIO())
+    load_demo_part(demo_home, "events")
     upcoming = EventPage.objects.filter(start__gte=timezone.now())
     assert upcoming.count() == 3
     assert all(event.signup_state() == "open" for event in upcoming)
     before = EventPage.objects.count()
-    demo.load(demo_home, io.StringIO())
+    load_demo_part(demo_home, "events")
     assert EventPage.objects.count() == before
     # Months later the demo's upcoming events are past: a new dated copy of each is added, so the site
     # never looks stale, and the old ones stay as past events.
     long_ago = timezone.now() - timedelta(days=60)
     upcoming.update(start=long_ago, end=long_ago + timedelta(hours=1))
-    demo.load(demo_home, io.StringIO(), today=timezone.localdate() + timedelta(days=90))
+    load_demo_part(demo_home, "events", today=timezone.localdate() + timedelta(days=90))
     assert EventPage.objects.count() == before + 3
     assert EventPage.objects.filter(start__gte=timezone.now()).count() == 3
 
 
 def test_editor_changes_survive_a_reload(demo_home):
-    demo.load(demo_home, io.StringIO())
+    load_demo_part(demo_home, "events")
     launch = EventPage.objects.get(slug="schools-of-sanctuary-launch-2023-24")
     launch.title = "Launch 2023/24 (edited)"
     launch.save_revision().publish()
-    demo.load(demo_home, io.StringIO())
+    load_demo_part(demo_home, "events")
     assert EventPage.objects.get(slug="schools-of-sanctuary-launch-2023-24").title == "Launch 2023/24 (edited)"
     assert EventIndexPage.objects.count() == 1
 
 
 def test_upcoming_dates_are_after_school_on_weekdays():
-    events = demo.upcoming_events(date(2026, 3, 20))
-    for _, fields in events:
-        local = timezone.localtime(fields["start"])
+    upcoming = [entry["upcoming"] for entry in loader.page_entries(loader.read("events")) if "upcoming" in entry]
+    assert len(upcoming) == 3
+    for dates in upcoming:
+        start, _end = loader.upcoming_dates(dates, date(2026, 3, 20))
+        local = timezone.localtime(start)
         assert local.date() > date(2026, 3, 20) and local.weekday() in (1, 2) and local.hour == 15
 
 
@@ -66,5 +69,5 @@ def test_privacy_notice_says_what_sign_ups_keep_and_for_how_long(client, events_
     html = client.get("/privacy/").content.decode()
     assert "Event sign-ups" in html
     assert "We delete these details 180 days after the event" in html
-    demo.load(events_index.get_parent().specific, io.StringIO())  # not added twice
+    load_demo_part(events_index.get_parent().specific, "events")  # not added twice
     assert client.get("/privacy/").content.decode().count("Event sign-ups") == 1

@@ -13,16 +13,17 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from events.models import EventIndexPage, EventPage
 from home.models import ContentPage, HomePage
+from tests.factories import load_demo_part
 
 
 class EventPageTypeTests(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
-        from events import demo as events_demo
         from home import structure
 
         cls.home = structure.load(io.StringIO())
-        cls.index = events_demo.load(cls.home, io.StringIO())
+        load_demo_part(cls.home, "events")
+        cls.index = EventIndexPage.objects.get()
         cls.launch = EventPage.objects.get(slug="schools-of-sanctuary-launch-2023-24")
 
     def setUp(self):

@@ -82,7 +82,7 @@ def _image(number):
     from django.core.files.images import ImageFile
     from wagtail.images import get_image_model
 
-    from home.demo_files import make_banner_image
+    from demo.files import make_banner_image
 
     image = get_image_model()(
         title=f"Event image {number}", file=ImageFile(io.BytesIO(make_banner_image(480, 320)), name=f"e{number}.jpg")

@@ -60,7 +60,7 @@ def test_demo_pictures_are_the_sites_own_distinct_illustrations_described_truthf
     from wagtail.images import get_image_model
 
     from board.models import BoardPost
-    from home.demo_files import ILLUSTRATIONS
+    from demo.files import ILLUSTRATIONS
 
     post = BoardPost.objects.exclude(image=None).get()
     images = get_image_model().objects.exclude(pk=post.image_id)  # a post's image carries the poster's alt text

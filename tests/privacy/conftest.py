@@ -14,6 +14,7 @@ from board.services import approve, report, submit_post
 from events.models import EventPage, EventRegistration
 from events.services import register_for_event
 from home.models import FormPage
+from tests.factories import load_demo_part
 
 EMAIL = "Amira.Hassan@School.example.org"  # stored in mixed case on purpose: matching ignores case
 
@@ -51,11 +52,8 @@ def open_future_event():
 @pytest.fixture
 def demo_with_events_and_board(demo_home):
     """The demo's home pages, events and board (the library holds no personal data and is slow to load)."""
-    from board import demo as board_demo
-    from events import demo as events_demo
-
-    events_demo.load(demo_home, io.StringIO())
-    board_demo.load(demo_home, io.StringIO())
+    load_demo_part(demo_home, "events")
+    load_demo_part(demo_home, "board")
     return demo_home
 
 

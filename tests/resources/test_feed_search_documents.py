@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
-from home.demo_files import make_pdf
+from demo.files import make_pdf
 from tests.factories import add_resource
 
 

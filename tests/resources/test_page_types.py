@@ -208,7 +208,7 @@ def test_resource_page_shows_what_a_teacher_needs(client, library, thumbnail):
     document = get_document_model()(title="Induction checklist")
     from django.core.files.base import ContentFile
 
-    from home.demo_files import make_pdf
+    from demo.files import make_pdf
 
     document.file.save("induction.pdf", ContentFile(make_pdf("Induction", ["Day one"])), save=False)
     document.save()

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
 
-from home.demo_files import make_banner_image
+from demo.files import make_banner_image
 from tests.factories import add_resource
 
 pytestmark = pytest.mark.slow(28)

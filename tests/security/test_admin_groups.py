@@ -16,7 +16,7 @@ from django.utils import timezone
 from board.models import BoardPost
 from events.models import EventIndexPage, EventPage, EventRegistration
 from security.admin_groups import EDITORS, EVENT_SIGN_UPS, MODERATORS
-from tests.factories import logged_in_client, make_board, make_post
+from tests.factories import load_demo_part, logged_in_client, make_board, make_post
 
 POSTER_EMAIL = "poster.private@school.example.org"
 TEACHER_EMAIL = "teacher.private@school.example.org"
@@ -26,12 +26,10 @@ REGISTRATIONS = "/admin/events/eventregistration/"
 @pytest.fixture
 def site_with_personal_data(demo_home):
     """A board with a post whose poster left an email, an event with a sign-up, and the admin groups."""
-    from events import demo as events_demo
-
     call_command("ensure_admin_groups", stdout=io.StringIO())
     board = make_board(demo_home)
     post = make_post(board, status=BoardPost.Status.PENDING, title="Our welcome wall", email=POSTER_EMAIL)
-    events_demo.load(demo_home, io.StringIO())
+    load_demo_part(demo_home, "events")
     start = timezone.now() + timedelta(days=7)
     event = EventPage(
         title="Induction",

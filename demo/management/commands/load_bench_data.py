@@ -1,7 +1,7 @@
 """Fill a benchmark database at a realistic large scale (for `make bench`, never for production).
 
-The demo content first, then each app's `bench` module (like `demo`): 500 content pages, 1,000 resources,
-200 events with 20,000 registrations, 5 boards with 5,000 approved posts sharing a small pool of images.
+The demo content first, then the bench data (`demo/bench.py`): 500 content pages, 1,000 resources, 200 events with
+20,000 registrations, 5 boards with 5,000 approved posts sharing a small pool of images.
 Safe to run again: each part is skipped when it is already there.
 """
 
@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from home.app_modules import local_app_modules
+from demo import bench
 from home.models import HomePage
 
 
@@ -21,12 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         call_command("load_demo_content", stdout=self.stdout)
-        home = HomePage.objects.get()
-        for module in local_app_modules("bench"):
-            app_name = module.__name__.split(".")[0]
-            part_started = time.monotonic()
-            module.load(home, self.stdout)
-            self.stdout.write(f"  {app_name}: {time.monotonic() - part_started:.1f} s")
+        bench.load(HomePage.objects.get(), self.stdout)
         if connection.vendor == "postgresql":
             # A bulk load leaves the planner's statistics stale and GIN pending lists full until autovacuum
             # gets round to it (minutes); a production database has been vacuumed long since, so measure that.

@@ -1,4 +1,4 @@
-"""Load the demo site: the site structure (`load_site_structure`'s pages), then each app's demo extras.
+"""Load the demo site: the site structure (`load_site_structure`'s pages), then the demo content on top of it.
 
 Safe to run again: it only adds what is missing, so editors' changes survive `make run`.
 """
@@ -6,7 +6,7 @@ Safe to run again: it only adds what is missing, so editors' changes survive `ma
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from home.app_modules import local_app_modules
+from demo import loader
 from home.structure import build_site_structure
 
 
@@ -17,8 +17,6 @@ class Command(BaseCommand):
         # The structure adds only what is missing here too (unlike `load_site_structure`, which leaves any existing
         # site alone), so a demo page an editor deleted comes back.
         home = build_site_structure(self.stdout)
-        # Each app contributes by convention: a `demo` module with `load(home, stdout)`.
-        for module in local_app_modules("demo"):
-            module.load(home, self.stdout)
+        loader.load(home, self.stdout)  # every part in demo/content/, in demo.loader.PARTS order
         call_command("ensure_admin_groups", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))

@@ -3,8 +3,9 @@
 The demo's pictures are the site's own illustrations (never downloaded), each drawn once as a list of simple
 shapes on a 1200 x 800 canvas: Pillow turns them into the raster images Wagtail stores (uploads are
 re-encoded, so they cannot be SVG), and `illustration_svg` into the SVG files in static/images/illustrations/
-that the templates use. Demo modules pick one by name (`ILLUSTRATIONS`) and take its alt text from
-`illustration_description(name)`, so what the alt text says is what the picture shows.
+that the templates use. The demo's data files pick one by name (`ILLUSTRATIONS`, `drawing = "…"` in
+demo/content/) and the loader takes its alt text from `illustration_description(name)`, so what the alt text says
+is what the picture shows. The bench and the tests draw many cheap pictures with `make_banner_image(width, height)`.
 """
 
 import html

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from PIL import Image
 
-from home.demo_files import ILLUSTRATIONS, illustration_description, illustration_svg, make_banner_image
+from demo.files import ILLUSTRATIONS, illustration_description, illustration_svg, make_banner_image
 
 DRAWN = [name for name in ILLUSTRATIONS if name != "circles"]
 SVG_FOLDER = Path(settings.BASE_DIR) / "static" / "images" / "illustrations"
