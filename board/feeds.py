@@ -63,3 +63,13 @@ class BoardAtomFeed(BoardRssFeed):
 
     def subtitle(self, board):
         return self.description(board)
+
+
+def rss_feed(request, board):
+    """The board's RSS feed (a new Feed object per request: a Feed keeps the request and board on itself)."""
+    return BoardRssFeed()(request, board=board)
+
+
+def atom_feed(request, board):
+    """The board's Atom feed."""
+    return BoardAtomFeed()(request, board=board)

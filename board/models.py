@@ -18,13 +18,14 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import PageMetaMixin
+from home.routing import page_view
 from page_cache import cache as page_cache
 from security.links import link_host, web_link
 
@@ -153,102 +154,22 @@ class BoardPage(RoutablePageMixin, PageMetaMixin, Page):
         page_cache.depends_on(page_cache_topic(self.pk))
         return super().serve(request, *args, **kwargs)
 
-    # Routes: thin wrappers; the views live in board/views.py.
-    @path("")
-    def board_index(self, request):
-        from . import views
-
-        return views.board_index(request, self)
-
-    @path("post/")
-    def new_post(self, request):
-        from . import views
-
-        return views.new_post(request, self)
-
-    @path("posts/<int:post_id>/")
-    def post_detail(self, request, post_id):
-        from . import views
-
-        return views.post_detail(request, self, post_id)
-
-    @path("posts/<int:post_id>/edit/")
-    def edit_post(self, request, post_id):
-        from . import views
-
-        return views.edit_post(request, self, post_id)
-
-    @path("posts/<int:post_id>/edit/<str:token>/")
-    def edit_post_with_link(self, request, post_id, token):
-        from . import views
-
-        return views.edit_post_with_link(request, self, post_id, token)
-
-    @path("posts/<int:post_id>/delete/")
-    def delete_post(self, request, post_id):
-        from . import views
-
-        return views.delete_post(request, self, post_id)
-
-    @path("posts/<int:post_id>/like/")
-    def like_post(self, request, post_id):
-        from . import views
-
-        return views.like_post(request, self, post_id)
-
-    @path("posts/<int:post_id>/report/")
-    def report_post(self, request, post_id):
-        from . import views
-
-        return views.report_post(request, self, post_id)
-
-    @path("posts/<int:post_id>/comment/")
-    def comment_post(self, request, post_id):
-        from . import views
-
-        return views.comment_post(request, self, post_id)
-
-    @path("posts/<int:post_id>/attachment/")
-    def post_attachment(self, request, post_id):
-        from . import views
-
-        return views.post_attachment(request, self, post_id)
-
-    @path("updates/")
-    def updates(self, request):
-        from . import views
-
-        return views.updates(request, self)
-
-    @path("feed/rss/")
-    def rss_feed(self, request):
-        from . import feeds
-
-        return feeds.BoardRssFeed()(request, board=self)
-
-    @path("feed/atom/")
-    def atom_feed(self, request):
-        from . import feeds
-
-        return feeds.BoardAtomFeed()(request, board=self)
-
-    @path("print/")
-    def print_view(self, request):
-        from . import views
-
-        return views.print_view(request, self)
-
-    @path("export/csv/")
-    def export_csv(self, request):
-        from . import views
-
-        return views.export(request, self, "csv")
-
-    @path("export/xlsx/")
-    def export_xlsx(self, request):
-        from . import views
-
-        return views.export(request, self, "xlsx")
+    # Routes (README "Layout": one way to route sub-pages); the views live in board/views.py and board/feeds.py.
+    board_index = page_view("", "board.views.board_index")
+    new_post = page_view("post/", "board.views.new_post")
+    post_detail = page_view("posts/<int:post_id>/", "board.views.post_detail")
+    edit_post = page_view("posts/<int:post_id>/edit/", "board.views.edit_post")
+    edit_post_with_link = page_view("posts/<int:post_id>/edit/<str:token>/", "board.views.edit_post_with_link")
+    delete_post = page_view("posts/<int:post_id>/delete/", "board.views.delete_post")
+    like_post = page_view("posts/<int:post_id>/like/", "board.views.like_post")
+    report_post = page_view("posts/<int:post_id>/report/", "board.views.report_post")
+    comment_post = page_view("posts/<int:post_id>/comment/", "board.views.comment_post")
+    post_attachment = page_view("posts/<int:post_id>/attachment/", "board.views.post_attachment")
+    updates = page_view("updates/", "board.views.updates")
+    rss_feed = page_view("feed/rss/", "board.feeds.rss_feed")
+    atom_feed = page_view("feed/atom/", "board.feeds.atom_feed")
+    print_view = page_view("print/", "board.views.print_view")
+    export = page_view(r"^export/(?P<export_format>csv|xlsx)/$", "board.views.export", regex=True)
 
     def admin_export_url(self, export_format):
         """The moderation listing's spreadsheet of this board's approved posts ("csv" or "xlsx")."""

@@ -64,3 +64,14 @@ def calendar_response(events, filename, name):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "public, max-age=900"
     return response
+
+
+def upcoming_events_feed(request, index):
+    """The programme's calendar feed (`/events/feed/`): every event below the index that has not ended."""
+    events = index.events().filter(end__gte=timezone.now()).order_by("start", "pk")
+    return calendar_response(events, filename="coventry-schools-of-sanctuary-events.ics", name=index.title)
+
+
+def event_ics(request, event):
+    """One event's "Add to calendar" file (`<event>/ics/`)."""
+    return calendar_response([event], filename=f"{event.slug}.ics", name=event.title)

@@ -9,7 +9,6 @@ kept outside the page tree in `EventRegistration`; who holds a place and who wai
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -20,7 +19,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -28,24 +27,10 @@ from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES, BaseStreamBlock, validate_video_url
 from home.models import IndexedWithChildRelationsMixin, OneQueryChildRouteMixin, PageMetaMixin
+from home.routing import page_view
 from page_cache.cache import cache_until, depends_on
-from security.public_input import page_number
 
 from .dates import academic_year, format_event_dates, format_long_date, format_moment
-
-ARCHIVE_PER_PAGE = 24
-UPCOMING_PER_PAGE = 24
-PAST_PER_PAGE = 12
-SEARCH_MAX_LENGTH = 100
-
-
-def _paginate(queryset, per_page, raw_page):
-    paginator = Paginator(queryset, per_page)
-    try:
-        return paginator.page(page_number(raw_page))
-    except (EmptyPage, PageNotAnInteger):
-        return paginator.page(paginator.num_pages)
-
 
 # The page-cache topic of every page showing places left: sign-ups and cancellations change only these.
 PLACES_TOPIC = "event-places"
@@ -108,52 +93,10 @@ class EventIndexPage(OneQueryChildRouteMixin, RoutablePageMixin, PageMetaMixin, 
             .annotate(confirmed_count=confirmed_count_subquery())
         )
 
-    @path("")
-    def index_route(self, request):
-        now = timezone.now()
-        events = self.events()
-        # Two lists, each paged on its own (`?upcoming=` and `?page=`), so a busy term's programme
-        # does not make one very long page on a phone.
-        upcoming_page = _paginate(
-            events.filter(end__gte=now).order_by("start", "pk"), UPCOMING_PER_PAGE, request.GET.get("upcoming")
-        )
-        past_page = _paginate(
-            events.filter(end__lt=now).order_by("-start", "-pk"), PAST_PER_PAGE, request.GET.get("page")
-        )
-        # An upcoming event moves to the past list when it ends.
-        cache_until(request, min((event.end for event in upcoming_page), default=None))
-        return self.render(
-            request, context_overrides={"upcoming_page": upcoming_page, "past_page": past_page, "now": now}
-        )
-
-    @path("webinars/", name="webinars")
-    def webinars_route(self, request):
-        query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
-        recordings = EventPage.objects.live().public().descendant_of(self).recordings(timezone.now())
-        if query:
-            recordings = recordings.matching(query)
-        results = _paginate(recordings.order_by("-start", "-pk"), ARCHIVE_PER_PAGE, request.GET.get("page"))
-        events = list(results.object_list)
-        EventPage.prefetch_speakers(events)
-        groups = []
-        for event in events:
-            year = academic_year(event.start)
-            if not groups or groups[-1]["year"] != year:
-                groups.append({"year": year, "events": []})
-            groups[-1]["events"].append(event)
-        return self.render(
-            request,
-            template="events/webinar_archive.html",
-            context_overrides={"groups": groups, "results": results, "webinar_query": query},
-        )
-
-    @path("feed/", name="feed")
-    def feed_route(self, request):
-        from .calendar import calendar_response
-
-        now = timezone.now()
-        events = self.events().filter(end__gte=now).order_by("start", "pk")
-        return calendar_response(events, filename="coventry-schools-of-sanctuary-events.ics", name=self.title)
+    # Routes (README "Layout"); the views live in events/views.py and events/calendar.py.
+    event_index = page_view("", "events.views.event_index")
+    webinars = page_view("webinars/", "events.views.webinar_archive", name="webinars")
+    feed = page_view("feed/", "events.calendar.upcoming_events_feed", name="feed")
 
     def get_meta_description(self):
         return self.search_description or self.intro
@@ -446,33 +389,12 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
         cache_until(request, self.next_change(now))
         return context
 
-    @path("")
-    def event_route(self, request):
-        return self.render(request)
-
-    @path("register/", name="register")
-    def register_route(self, request):
-        from .views import register
-
-        return register(request, self)
-
-    @re_path(r"^registered/(?P<token>[\w-]+)/$", name="registered")
-    def registered_route(self, request, token):
-        from .views import registered
-
-        return registered(request, self, token)
-
-    @re_path(r"^cancel/(?P<token>[\w-]+)/$", name="cancel")
-    def cancel_route(self, request, token):
-        from .views import cancel
-
-        return cancel(request, self, token)
-
-    @path("ics/", name="ics")
-    def ics_route(self, request):
-        from .calendar import calendar_response
-
-        return calendar_response([self], filename=f"{self.slug}.ics", name=self.title)
+    # Routes (README "Layout"): the page itself is Wagtail's own serve; the views live in events/views.py and
+    # events/calendar.py.
+    register = page_view("register/", "events.views.register")
+    registered = page_view(r"^registered/(?P<token>[\w-]+)/$", "events.views.registered", regex=True)
+    cancel = page_view(r"^cancel/(?P<token>[\w-]+)/$", "events.views.cancel", regex=True)
+    ics = page_view("ics/", "events.calendar.event_ics", name="ics")
 
     def render_signup(self, request, form=None, status=200):
         """The sign-up page (`register/`): the form while sign-up is open, otherwise why not and a link back.

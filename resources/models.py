@@ -13,8 +13,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
-from django.template.response import TemplateResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -22,13 +21,14 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock, validate_video_url
 from home.models import IndexedWithChildRelationsMixin, OneQueryChildRouteMixin, PageMetaMixin
+from home.routing import page_view
 
 # The award's three processes, each with a listing at <library>/<slug>/.
 PROCESS_ROUTE_SLUGS = ("learn", "embed", "share")
@@ -207,53 +207,16 @@ class ResourceIndexPage(OneQueryChildRouteMixin, RoutablePageMixin, PageMetaMixi
         listings = [f"{slug}/" for slug in processes] + [f"tag/{slug}/" for slug in tags]
         return urls + [{"location": f"{base}{path}", "lastmod": lastmod} for path in listings]
 
-    def _render_listing(self, request, *, heading, intro, fixed=None, extra=None):
-        from .library import browse
-
-        results = browse(self, request.GET, fixed=fixed or {})
-        context = self.get_context(request)
-        context.update({"results": results, "listing_heading": heading, "listing_intro": intro, "fixed": fixed or {}})
-        context.update(extra or {})
-        return TemplateResponse(request, "resources/resource_index_page.html", context)
-
-    @path("")
-    def library(self, request):
-        return self._render_listing(request, heading=self.title, intro=self.intro)
-
-    @path("tag/")
-    def tags(self, request):
-        """All tags A-Z: the library's filter offers only the most used, and links here for the rest."""
-        from .library import all_tags
-
-        context = self.get_context(request)
-        context.update({"all_tags": list(all_tags(self)), "route_title": "All tags in the resource library"})
-        return TemplateResponse(request, "resources/resource_tags.html", context)
-
-    @path("tag/<slug:tag_slug>/")
-    def tag(self, request, tag_slug):
-        tag = Tag.objects.filter(slug=tag_slug, resources_taggedresource_items__isnull=False).first()
-        if tag is None:
-            raise Http404("No resources have this tag.")
-        return self._render_listing(
-            request,
-            heading=f"Resources tagged “{tag.name}”",
-            intro=f"Resources in the library tagged “{tag.name}”.",
-            fixed={"tag": tag},
-            extra={"route_title": f"Resources tagged “{tag.name}”"},
-        )
-
-    @re_path(rf"^(?P<process_slug>{'|'.join(PROCESS_ROUTE_SLUGS)})/$")
-    def process(self, request, process_slug):
-        process = Process.objects.filter(slug=process_slug).first()
-        if process is None:
-            raise Http404("Unknown process.")
-        return self._render_listing(
-            request,
-            heading=f"{process.name}: resources",
-            intro=process.description,
-            fixed={"process": process},
-            extra={"route_title": f"{process.name}: resources"},
-        )
+    # Routes (README "Layout"); the views live in resources/views.py.
+    library = page_view("", "resources.views.library_listing", name="library")
+    tags = page_view("tag/", "resources.views.all_tags", name="tags")
+    tag = page_view("tag/<slug:tag_slug>/", "resources.views.tag_listing", name="tag")
+    process = page_view(
+        rf"^(?P<process_slug>{'|'.join(PROCESS_ROUTE_SLUGS)})/$",
+        "resources.views.process_listing",
+        name="process",
+        regex=True,
+    )
 
     @path("feed/")
     def feed(self, request):

@@ -167,7 +167,7 @@ def test_index_lists_upcoming_soonest_first_and_past_newest_first(client, make_e
 
 def test_index_pages_upcoming_and_past_events_separately(client, make_event):
     """A busy term: 24 upcoming events a page, each list with its own labelled pagination."""
-    from events.models import UPCOMING_PER_PAGE
+    from events.views import UPCOMING_PER_PAGE
 
     now = timezone.now()
     already = EventPage.objects.filter(end__gte=now).count()
