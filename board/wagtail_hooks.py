@@ -126,8 +126,11 @@ class BoardPostViewSet(SnippetViewSet):
         Column("created_at", label="Posted"),
         Column("moderate", label="Moderate", accessor="admin_moderate_link"),
     ]
-    # For sharing: what the board shows, never the poster's email.
+    # For sharing: what the board shows, never the poster's email; the board and status say which posts an
+    # unfiltered export holds (the board's own export links filter on one board's approved posts).
     list_export = [
+        "board",
+        "status",
         "section",
         "title",
         "message",
