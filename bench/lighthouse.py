@@ -10,14 +10,14 @@ printed and written to bench/lighthouse/scores.json. Lighthouse is installed int
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run_bench import BENCH_DIR, PYTHON, ROOT, Server, free_port, log, manage, site_env  # noqa: E402
+from devtools import free_port, run_main  # noqa: E402
+from run_bench import BENCH_DIR, PYTHON, ROOT, Server, log, manage, site_env  # noqa: E402
 
 LIGHTHOUSE_VERSION = "12.2.3"
 LIGHTHOUSE = BENCH_DIR / "node_modules" / ".bin" / "lighthouse"
@@ -88,7 +88,7 @@ def main():
     manage("load_bench_data")
     manage("collectstatic", "--noinput", "-v0")
     urls = page_urls()
-    port = int(os.environ.get("BENCH_PORT") or free_port())
+    port = int(os.environ.get("BENCH_PORT") or free_port(8400, 8499))
     scores = {}
     # Lighthouse fetches robots.txt without the X-Forwarded-Proto header its page requests carry; behind the
     # real TLS proxy the redirect to HTTPS never applies, so switch it off here rather than fail that audit.
@@ -106,9 +106,4 @@ def main():
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        main()
-    except KeyboardInterrupt:
-        sys.exit(130)
+    run_main(main)

@@ -20,7 +20,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,8 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+
+from devtools import free_port, run_main
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -39,17 +40,6 @@ RUNS = (("cached", "true"), ("uncached", "false"))
 
 def log(message):
     print(f"[bench] {message}", flush=True)
-
-
-def free_port(first=8400, last=8499):
-    for port in range(first, last + 1):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit(f"No free port in {first}-{last}; set BENCH_PORT.")
 
 
 def ensure_postgres_database(url):
@@ -232,7 +222,7 @@ def main():
     duration = int(os.environ.get("BENCH_DURATION", "8"))
     connections = int(os.environ.get("BENCH_CONNECTIONS", "4"))
     threads = int(os.environ.get("BENCH_THREADS", "2"))
-    port = int(os.environ.get("BENCH_PORT") or free_port())
+    port = int(os.environ.get("BENCH_PORT") or free_port(8400, 8499))
     started = time.monotonic()
 
     DATA_DIR.mkdir(exist_ok=True)
@@ -351,12 +341,4 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'bench.
 BENCH_SECRET_KEY = secrets.token_urlsafe(64)
 
 if __name__ == "__main__":
-    # Ctrl+C or a kill: unwind through the `with Server` blocks, which stop gunicorn.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    # Also when started from a script or in the background, where the shell hands down SIGINT ignored.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        main()
-    except KeyboardInterrupt:
-        log("interrupted; gunicorn stopped")
-        sys.exit(130)
+    run_main(main, on_interrupt=lambda: log("interrupted; gunicorn stopped"))

@@ -100,25 +100,9 @@ def submit_post(board, data, cleaned_image=None, cleaned_attachment=None):
     """
     token = new_token()
     with _files_removed_on_failure() as written, transaction.atomic():
-        post = BoardPost(
-            board=board,
-            section=data["section"],
-            title=data["title"],
-            message=data["message"],
-            link=data.get("link") or "",
-            image_alt=data.get("image_alt") or "",
-            display_name=data.get("display_name") or "",
-            school=data.get("school") or "",
-            email=data.get("email") or "",
-            author_token_hash=hash_token(token),
-        )
-        if cleaned_image is not None:
-            post.image = store_image(cleaned_image, post.title, post.image_alt)
-            written.append(post.image.file)
-        if cleaned_attachment is not None:
-            _set_attachment(post, cleaned_attachment, data.get("attachment_name"))
-            written.append(post.attachment)
-        held = _held_for_review(board, [post.title, post.message, post.display_name, post.school, post.image_alt])
+        post = BoardPost(board=board, author_token_hash=hash_token(token))
+        _apply_author_input(post, data, written, cleaned_image, cleaned_attachment)
+        held = _held_for_review(board, _public_texts(post))
         if held:
             post.status = BoardPost.Status.PENDING
         else:
@@ -129,6 +113,28 @@ def submit_post(board, data, cleaned_image=None, cleaned_attachment=None):
         if held:
             transaction.on_commit(_enqueue_digest)
     return post, token
+
+
+# What an author writes on a post (submit and edit alike).
+AUTHOR_FIELDS = ("section", "title", "message", "link", "image_alt", "display_name", "school", "email")
+
+
+def _apply_author_input(post, data, written, cleaned_image, cleaned_attachment):
+    """The author's fields and checked files onto `post`; files written are added to `written`, so that
+    `_files_removed_on_failure` deletes them if the transaction fails."""
+    for field in AUTHOR_FIELDS:
+        setattr(post, field, data["section"] if field == "section" else data.get(field) or "")
+    if cleaned_image is not None:
+        post.image = store_image(cleaned_image, post.title, post.image_alt)
+        written.append(post.image.file)
+    if cleaned_attachment is not None:
+        _set_attachment(post, cleaned_attachment, data.get("attachment_name"))
+        written.append(post.attachment)
+
+
+def _public_texts(post):
+    """What a post shows the public, checked against the blocked words (alt text included: screen readers read it)."""
+    return [post.title, post.message, post.display_name, post.school, post.image_alt]
 
 
 def _set_attachment(post, cleaned_attachment, original_name):
@@ -147,18 +153,11 @@ def edit_post_by_author(post, data, cleaned_image=None, cleaned_attachment=None,
     """
     with _files_removed_on_failure() as written, transaction.atomic():
         post = BoardPost.objects.select_for_update().get(pk=post.pk)
-        for field in ["section", "title", "message", "link", "image_alt", "display_name", "school", "email"]:
-            setattr(post, field, data.get(field) or "" if field != "section" else data["section"])
         if remove_image:
             post.image = None
-        if cleaned_image is not None:
-            post.image = store_image(cleaned_image, post.title, post.image_alt)
-            written.append(post.image.file)
-        if cleaned_attachment is not None:
-            _set_attachment(post, cleaned_attachment, data.get("attachment_name"))
-            written.append(post.attachment)
+        _apply_author_input(post, data, written, cleaned_image, cleaned_attachment)
         was_public = post.status == BoardPost.Status.APPROVED
-        held = was_public or _held_for_review(post.board, [post.title, post.message, post.display_name, post.school])
+        held = was_public or _held_for_review(post.board, _public_texts(post))
         if held:
             post.status = BoardPost.Status.PENDING
             post.approved_at = None

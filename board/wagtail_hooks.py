@@ -126,8 +126,11 @@ class BoardPostViewSet(SnippetViewSet):
         Column("created_at", label="Posted"),
         Column("moderate", label="Moderate", accessor="admin_moderate_link"),
     ]
-    # For sharing: what the board shows, never the poster's email.
+    # For sharing: what the board shows, never the poster's email; the board and status say which posts an
+    # unfiltered export holds (the board's own export links filter on one board's approved posts).
     list_export = [
+        "board",
+        "status",
         "section",
         "title",
         "message",
@@ -344,11 +347,6 @@ def process_board_posts(context, process):
     )
 
 
-@hooks.register("register_site_structure")
-def load_site_structure(home, stdout):
-    structure.load(home, stdout)
-
-
-@hooks.register("register_personal_data")
-def register_personal_data():
-    return personal_data
+# This app's part of a new site's structure, and of the personal-data map (README "Which app may import which").
+hooks.register("register_site_structure", structure.load)
+hooks.register("register_personal_data", lambda: personal_data)

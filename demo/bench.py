@@ -144,6 +144,17 @@ def content_pages(home, stdout):
     stdout.write(f"Created {SECTIONS * (PAGES_PER_SECTION + 1)} content pages.")
 
 
+def _section_to_fill(home, section_model, page_model, slug_prefix, stdout):
+    """The section below `home` that bench pages go in, or None (said on `stdout`) when it is missing or already
+    has them: loading the bench data twice adds nothing."""
+    section = section_model.objects.child_of(home).first()
+    if section is None or page_model.objects.filter(slug__startswith=slug_prefix).exists():
+        what = page_model._meta.verbose_name_plural
+        stdout.write(f"Bench {what} are already in place (or there is no section for them).")
+        return None
+    return section
+
+
 # --- Events: past webinars with recordings, upcoming sessions, 100 registrations each ----------------------------
 
 EVENTS = 200
@@ -153,9 +164,8 @@ ROLES = [choice for choice, _ in EventRegistration.Role.choices]
 
 
 def events(home, stdout):
-    index = EventIndexPage.objects.child_of(home).first()
-    if index is None or EventPage.objects.filter(slug__startswith="bench-event-").exists():
-        stdout.write("Bench events are already in place (or there is no events section).")
+    index = _section_to_fill(home, EventIndexPage, EventPage, "bench-event-", stdout)
+    if index is None:
         return
     text = Words(11)
     images = image_pool()
@@ -212,9 +222,8 @@ TAGS = [f"topic-{n}" for n in range(1, 41)]
 
 
 def resources(home, stdout):
-    library = ResourceIndexPage.objects.child_of(home).first()
-    if library is None or ResourcePage.objects.filter(slug__startswith="bench-resource-").exists():
-        stdout.write("Bench resources are already in place (or there is no library).")
+    library = _section_to_fill(home, ResourceIndexPage, ResourcePage, "bench-resource-", stdout)
+    if library is None:
         return
     text = Words(5)
     pick = text.random

@@ -188,20 +188,28 @@ def _planting_a_tree(_words):
         _ellipse(510, 390, 75, 55, GREEN_LIGHT),
         _ellipse(700, 360, 80, 58, GREEN_LIGHT),
         _ellipse(560, 250, 50, 40, GREEN_LIGHT),
-        # the left hand and wrist (deeper skin tone), fingers curled over the soil
-        _rect(140, 600, 260, 90, SKIN[1], 45),
-        _ellipse(420, 640, 80, 55, SKIN[1]),
-        _ellipse(480, 615, 34, 22, SKIN[1]),
-        _ellipse(490, 650, 34, 22, SKIN[1]),
-        _ellipse(480, 683, 32, 20, SKIN[1]),
-        _rect(80, 590, 90, 110, TEAL, 20),
-        # the right hand and wrist (lighter skin tone)
-        _rect(800, 600, 260, 90, SKIN[4], 45),
-        _ellipse(780, 640, 80, 55, SKIN[4]),
-        _ellipse(720, 615, 34, 22, SKIN[4]),
-        _ellipse(710, 650, 34, 22, SKIN[4]),
-        _ellipse(720, 683, 32, 20, SKIN[4]),
-        _rect(1030, 590, 90, 110, CORAL, 20),
+        *_hand(SKIN[1], TEAL),  # the left hand and wrist, a deeper skin tone
+        *_hand(SKIN[4], CORAL, mirrored=True),  # the right hand and wrist, a lighter one
+    ]
+
+
+def _hand(skin, cuff, mirrored=False):
+    """A hand and wrist reaching in from the left edge (mirrored: the right), fingers curled over the soil."""
+    width = CANVAS[0]
+
+    def left(x, w):
+        return width - x - w if mirrored else x
+
+    def centre(x):
+        return width - x if mirrored else x
+
+    return [
+        _rect(left(140, 260), 600, 260, 90, skin, 45),
+        _ellipse(centre(420), 640, 80, 55, skin),
+        _ellipse(centre(480), 615, 34, 22, skin),
+        _ellipse(centre(490), 650, 34, 22, skin),
+        _ellipse(centre(480), 683, 32, 20, skin),
+        _rect(left(80, 90), 590, 90, 110, cuff, 20),
     ]
 
 

@@ -227,11 +227,6 @@ def process_events_slot(context, process):
     )
 
 
-@hooks.register("register_site_structure")
-def load_site_structure(home, stdout):
-    structure.load(home, stdout)
-
-
-@hooks.register("register_personal_data")
-def register_personal_data():
-    return personal_data
+# This app's part of a new site's structure, and of the personal-data map (README "Which app may import which").
+hooks.register("register_site_structure", structure.load)
+hooks.register("register_personal_data", lambda: personal_data)

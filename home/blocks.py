@@ -109,7 +109,18 @@ class QuoteBlock(blocks.StructBlock):
         template = "blocks/quote_block.html"
 
 
-class CallToActionBlock(blocks.StructBlock):
+class PageOrAddressMixin:
+    """For link blocks with a `page` and a `url` child: exactly one of them, said beside both fields."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("page")) == bool(value.get("url")):
+            message = "Choose either a page on this site or an external address (one of them, not both)."
+            raise StructBlockValidationError(block_errors={"page": ErrorList([message]), "url": ErrorList([message])})
+        return value
+
+
+class CallToActionBlock(PageOrAddressMixin, blocks.StructBlock):
     text = blocks.CharBlock(max_length=80, help_text="Say where the link goes, e.g. 'Contact the EMAS team'.")
     page = blocks.PageChooserBlock(required=False, help_text="A page on this site…")
     url = blocks.URLBlock(required=False, help_text="…or an address on another site.")
@@ -121,13 +132,6 @@ class CallToActionBlock(blocks.StructBlock):
     class Meta:
         icon = "link"
         template = "blocks/call_to_action_block.html"
-
-    def clean(self, value):
-        value = super().clean(value)
-        if bool(value.get("page")) == bool(value.get("url")):
-            message = "Choose either a page on this site or an external address (one of them, not both)."
-            raise StructBlockValidationError(block_errors={"page": ErrorList([message]), "url": ErrorList([message])})
-        return value
 
 
 class AccordionItemBlock(blocks.StructBlock):
@@ -199,17 +203,10 @@ class ProcessCardBlock(blocks.StructBlock):
         template = "blocks/process_card_block.html"
 
 
-class FooterLinkBlock(blocks.StructBlock):
+class FooterLinkBlock(PageOrAddressMixin, blocks.StructBlock):
     text = blocks.CharBlock(max_length=60)
     page = blocks.PageChooserBlock(required=False)
     url = blocks.URLBlock(required=False)
 
     class Meta:
         icon = "link"
-
-    def clean(self, value):
-        value = super().clean(value)
-        if bool(value.get("page")) == bool(value.get("url")):
-            message = "Choose either a page on this site or an external address."
-            raise StructBlockValidationError(block_errors={"page": ErrorList([message]), "url": ErrorList([message])})
-        return value

@@ -5,7 +5,4 @@ from wagtail import hooks
 
 from . import personal_data
 
-
-@hooks.register("register_personal_data")
-def register_personal_data():
-    return personal_data
+hooks.register("register_personal_data", lambda: personal_data)

@@ -14,7 +14,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess  # noqa: S404 - runs our own manage.py, gunicorn and locust, never a shell
 import sys
 import tempfile
@@ -25,6 +24,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from devtools import free_port, run_main  # noqa: E402
+
 RESULTS = ROOT / "loadtest" / "results"
 REPORT = ROOT / "loadtest" / "report.md"
 BIN = Path(sys.executable).parent
@@ -36,18 +38,6 @@ from board.models import BoardPost
 from events.models import EventRegistration
 print(json.dumps({"board_posts": BoardPost.objects.count(), "registrations": EventRegistration.objects.count()}))
 """
-
-
-def free_port(ports):
-    low, high = (int(part) for part in ports.split("-"))
-    for port in range(low, high + 1):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit(f"No free port in {ports}.")
 
 
 def scratch_database_url(server_url):
@@ -95,7 +85,7 @@ def main():
     database_url, parts, name = scratch_database_url(
         os.environ.get("LOADTEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/loadtest")
     )
-    port = free_port(os.environ.get("LOADTEST_PORTS", "8300-8399"))
+    port = free_port(*(int(part) for part in os.environ.get("LOADTEST_PORTS", "8300-8399").split("-")))
     host = f"http://127.0.0.1:{port}"
     RESULTS.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="sanctuary-loadtest-"))
@@ -237,4 +227,4 @@ def report(stats, accepted, before, after, duration, elapsed, locust_code):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main(main)

@@ -145,6 +145,4 @@ def process_resources_slot(context, process):
     )
 
 
-@hooks.register("register_site_structure")
-def load_site_structure(home, stdout):
-    structure.load(home, stdout)
+hooks.register("register_site_structure", structure.load)

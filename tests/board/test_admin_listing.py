@@ -22,7 +22,20 @@ pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/snippets/board/boardpost/"
 SECRET_EMAIL = "private.teacher@school.example.org"
-HEADINGS = ["Section", "Title", "Message", "Link", "Name shown", "School", "Approved", "Likes", "Attachment", "Post"]
+HEADINGS = [
+    "Board",
+    "Status",
+    "Section",
+    "Title",
+    "Message",
+    "Link",
+    "Name shown",
+    "School",
+    "Approved",
+    "Likes",
+    "Attachment",
+    "Post",
+]
 
 
 @pytest.fixture
@@ -74,13 +87,13 @@ def test_exports_are_for_moderators_and_hold_the_filtered_posts_without_emails(m
     assert list(rows[0]) == HEADINGS
     assert [row["Title"] for row in rows] == ["APPROVED-POST"]
     assert SECRET_EMAIL not in _content(moderator.get(link)).decode(errors="replace")
-    # Unfiltered, a moderator's export holds every post, and still no email.
+    # Unfiltered, a moderator's export holds every post, says which board and status each has, and still no email.
     everything = moderator.get(QUEUE, {"export": export_format})
-    assert {row["Title"] for row in exported(everything, export_format)} == {
-        "APPROVED-POST",
-        "PENDING-POST",
-        "REJECTED-POST",
-        "HIDDEN-POST",
+    assert {(row["Board"], row["Status"], row["Title"]) for row in exported(everything, export_format)} == {
+        (mixed_board.title, "Approved", "APPROVED-POST"),
+        (mixed_board.title, "Awaiting approval", "PENDING-POST"),
+        (mixed_board.title, "Rejected", "REJECTED-POST"),
+        (mixed_board.title, "Hidden", "HIDDEN-POST"),
     }
     assert SECRET_EMAIL not in _content(moderator.get(QUEUE, {"export": export_format})).decode(errors="replace")
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

@@ -4,7 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from home.blocks import BaseStreamBlock, CallToActionBlock, CaptionedImageBlock, VideoBlock, parse_video_url
+from home.blocks import (
+    BaseStreamBlock,
+    CallToActionBlock,
+    CaptionedImageBlock,
+    FooterLinkBlock,
+    VideoBlock,
+    parse_video_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -53,6 +60,18 @@ def test_call_to_action_needs_exactly_one_destination():
     with pytest.raises(StructBlockValidationError) as caught:
         block.clean(block.to_python({"text": "Go", "page": None, "url": "", "style": "button"}))
     assert "either a page on this site or an external address" in str(caught.value.block_errors["url"])
+
+
+@pytest.mark.parametrize("block", [CallToActionBlock(), FooterLinkBlock()], ids=["call to action", "footer link"])
+def test_link_blocks_refuse_no_destination_and_two_destinations_beside_both_fields(block, db):
+    from wagtail.models import Page
+
+    page = Page.objects.get(depth=1)
+    for page_value, url in [(None, ""), (page.pk, "https://example.org")]:
+        with pytest.raises(StructBlockValidationError) as caught:
+            block.clean(block.to_python({"text": "Go", "page": page_value, "url": url}))
+        for field in ("page", "url"):
+            assert "one of them, not both" in str(caught.value.block_errors[field])
 
 
 def test_image_block_requires_alt_text():
