@@ -99,12 +99,14 @@ class PostForm(forms.Form):
         help_text="Never shown on the board. We only use it if we need to tell you about your post.",
     )
 
-    def __init__(self, *args, board, needs_code=True, code_refused="", **kwargs):
-        """`code_refused`: the message to give instead of checking the code (too many wrong codes lately)."""
+    def __init__(self, *args, board, needs_code=True, code_refused="", on_wrong_code=None, **kwargs):
+        """`code_refused`: the message to give instead of checking the code (too many wrong codes lately).
+        `on_wrong_code`: called once if the code is wrong, so the view counts wrong codes (and only those)
+        towards its lock-out."""
         super().__init__(*args, **kwargs)
         self.board = board
         self.code_refused = code_refused
-        self.code_was_wrong = False
+        self.on_wrong_code = on_wrong_code
         self.fields["section"].queryset = board.sections.all()
         if not needs_code:
             del self.fields["posting_code"]
@@ -118,7 +120,8 @@ class PostForm(forms.Form):
             # Not even compared: a locked-out guesser must not learn whether this guess was right.
             raise ValidationError(self.code_refused)
         if not self.board.posting_code_matches(code):
-            self.code_was_wrong = True
+            if self.on_wrong_code is not None:
+                self.on_wrong_code()
             raise ValidationError("That posting code is not right. Check it with your EMAS contact.")
         return code
 

@@ -26,11 +26,10 @@ from django.views.decorators.http import require_safe
 from wagtail.images import get_image_model
 
 from security.public_input import (
-    SAVE_FAILED_MESSAGE,
     RateLimit,
     client_ip,
     client_network,
-    is_honeypot_filled,
+    handle_public_form,
     page_number,
     query_datetime,
 )
@@ -312,50 +311,58 @@ def new_post(request, board):
     if not board.accepts_posts:
         return _posting_closed_response(request, board)
     needs_code = board.posting_mode == board.PostingMode.CODE
-    if request.method == "POST":
-        form = PostForm(request.POST, request.FILES, board=board, needs_code=needs_code)
-        if is_honeypot_filled(form):
-            # Tell a bot nothing: it sees the usual confirmation, nothing is stored.
-            return redirect(board.url + "?posted=1")
-        code_attempts = _CodeAttempts(request, board) if needs_code else None
+    if request.method in {"GET", "HEAD"}:
+        form = PostForm(board=board, needs_code=needs_code, initial=_initial_section(request, board))
+        return _render_post_form(request, board, form)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    code_attempts = _CodeAttempts(request, board) if needs_code else None
+
+    def refuse_while_locked_out():
         if code_attempts and code_attempts.locked():
             # Files are left out: a refused form is not worth re-encoding images for.
-            form = PostForm(request.POST, board=board, code_refused=code_attempts.message())
-            form.is_valid()
-            return _render_post_form(request, board, form, status=429)
-        valid = form.is_valid()
-        if code_attempts and form.code_was_wrong:
-            code_attempts.count_wrong_code()
-        if valid:
-            ip = client_ip(request)
-            allowed_ip = RateLimit(f"board-post:{board.pk}", **_limits("IP")).hit(ip)
-            allowed_board = RateLimit(f"board-post-all:{board.pk}", **_limits("BOARD")).hit("board")
-            if not (allowed_ip and allowed_board):
-                form.add_error(
-                    None,
-                    "Several posts have arrived from here in a short time. Please wait a few minutes and try "
-                    "again: what you wrote is still in the form below.",
-                )
-                return _render_post_form(request, board, form, status=429)
-            try:
-                post, token = services.submit_post(
-                    board, form.cleaned_data, form.cleaned_image, form.cleaned_attachment
-                )
-            except DatabaseError:
-                logger.exception("Board post not saved")
-                form.add_error(None, SAVE_FAILED_MESSAGE)
-                return _render_post_form(request, board, form, status=503)
-            _remember_author(request, post)
-            response = redirect(board.url + board.reverse_subpage("post_detail", args=[post.pk]) + "?posted=1")
-            response.set_signed_cookie(
-                LAST_POST_COOKIE, f"{post.pk}:{token}", salt=LAST_POST_COOKIE, **_private_cookie(LAST_POST_MAX_AGE)
-            )
-            return _set_author_cookie(request, response)
-        return _render_post_form(request, board, form, status=200)
-    if request.method not in {"GET", "HEAD"}:
-        return HttpResponseNotAllowed(["GET", "POST"])
-    form = PostForm(board=board, needs_code=needs_code, initial=_initial_section(request, board))
-    return _render_post_form(request, board, form)
+            refused = PostForm(request.POST, board=board, code_refused=code_attempts.message())
+            refused.is_valid()
+            return _render_post_form(request, board, refused, status=429)
+        return None
+
+    def posted(result):
+        post, token = result
+        _remember_author(request, post)
+        response = redirect(board.url + board.reverse_subpage("post_detail", args=[post.pk]) + "?posted=1")
+        response.set_signed_cookie(
+            LAST_POST_COOKIE, f"{post.pk}:{token}", salt=LAST_POST_COOKIE, **_private_cookie(LAST_POST_MAX_AGE)
+        )
+        return _set_author_cookie(request, response)
+
+    return handle_public_form(
+        request,
+        PostForm(
+            request.POST,
+            request.FILES,
+            board=board,
+            needs_code=needs_code,
+            on_wrong_code=code_attempts.count_wrong_code if code_attempts else None,
+        ),
+        before_validation=refuse_while_locked_out,
+        rate_limits=[
+            RateLimit(f"board-post:{board.pk}", settings.BOARD_POST_RATE_LIMIT, settings.BOARD_POST_RATE_WINDOW),
+            (
+                RateLimit(
+                    f"board-post-all:{board.pk}", settings.BOARD_POSTS_PER_BOARD_LIMIT, settings.BOARD_POST_RATE_WINDOW
+                ),
+                "board",
+            ),
+        ],
+        rate_limited_message="Several posts have arrived from here in a short time. Please wait a few minutes and "
+        "try again: what you wrote is still in the form below.",
+        save=lambda form: services.submit_post(board, form.cleaned_data, form.cleaned_image, form.cleaned_attachment),
+        render=lambda form, status: _render_post_form(request, board, form, status=status),
+        on_success=posted,
+        # Tell a bot nothing: it sees the usual confirmation, nothing is stored.
+        on_honeypot=lambda: redirect(board.url + "?posted=1"),
+        what="Board post",
+    )
 
 
 class _CodeAttempts:
@@ -388,13 +395,6 @@ class _CodeAttempts:
             f"Too many wrong posting codes. Please wait {minutes} minute{'s' if minutes != 1 else ''} "
             "or ask EMAS for the code."
         )
-
-
-def _limits(kind):
-    """Posts per address and per board in a window (cms/settings/base.py)."""
-    if kind == "IP":
-        return {"limit": settings.BOARD_POST_RATE_LIMIT, "window": settings.BOARD_POST_RATE_WINDOW}
-    return {"limit": settings.BOARD_POSTS_PER_BOARD_LIMIT, "window": settings.BOARD_POST_RATE_WINDOW}
 
 
 def _initial_section(request, board):
@@ -466,27 +466,24 @@ def post_detail(request, board, post_id):
 @csrf_protect
 def edit_post(request, board, post_id):
     post = _get_post_for_author(request, board, post_id)
-    if request.method == "POST":
-        form = EditPostForm(request.POST, request.FILES, board=board, post=post)
-        if is_honeypot_filled(form):
-            return redirect(board.url)
-        if form.is_valid():
-            try:
-                post = services.edit_post_by_author(
-                    post,
-                    form.cleaned_data,
-                    form.cleaned_image,
-                    form.cleaned_attachment,
-                    remove_image=form.cleaned_data.get("remove_image", False),
-                )
-            except DatabaseError:
-                logger.exception("Board post edit not saved")
-                form.add_error(None, SAVE_FAILED_MESSAGE)
-                return _render_post_form(request, board, form, status=503, post=post)
-            return redirect(post.get_absolute_url() + "?edited=1")
+    if request.method != "POST":
+        form = EditPostForm(board=board, post=post, initial=EditPostForm.initial_for(post))
         return _render_post_form(request, board, form, post=post)
-    form = EditPostForm(board=board, post=post, initial=EditPostForm.initial_for(post))
-    return _render_post_form(request, board, form, post=post)
+    return handle_public_form(
+        request,
+        EditPostForm(request.POST, request.FILES, board=board, post=post),
+        save=lambda form: services.edit_post_by_author(
+            post,
+            form.cleaned_data,
+            form.cleaned_image,
+            form.cleaned_attachment,
+            remove_image=form.cleaned_data.get("remove_image", False),
+        ),
+        render=lambda form, status: _render_post_form(request, board, form, status=status, post=post),
+        on_success=lambda edited: redirect(edited.get_absolute_url() + "?edited=1"),
+        on_honeypot=lambda: redirect(board.url),
+        what="Board post edit",
+    )
 
 
 def edit_post_with_link(request, board, post_id, token):
@@ -632,31 +629,34 @@ def _back(request, board, post):
 @csrf_protect
 def report_post(request, board, post_id):
     post = _public_post_or_404(board, post_id)
-    status = 200
-    if request.method == "POST":
-        form = ReportForm(request.POST)
-        if is_honeypot_filled(form):
-            return redirect(board.url + "?reported=1")
-        if form.is_valid():
-            if not RateLimit(f"board-report:{board.pk}").hit(client_ip(request)):
-                form.add_error(None, "You have sent several reports in a short time. Please wait a few minutes.")
-                status = 429
-            else:
-                key = _browser_key(request) or secrets.token_urlsafe(24)
-                try:
-                    services.report(post, form.cleaned_data["reason"], address=client_network(request), browser_key=key)
-                    response = redirect(board.url + "?reported=1")
-                    _set_browser_cookie(response, key)  # the same browser from another address is still one reporter
-                    return response
-                except DatabaseError:
-                    logger.exception("Board report not saved")
-                    form.add_error(None, SAVE_FAILED_MESSAGE)
-                    status = 503
-    else:
-        form = ReportForm()
-    context = _base_context(request, board)
-    context.update({"post": post, "form": form})
-    return TemplateResponse(request, "board/report_form.html", context, status=status)
+
+    def render(form, status=200):
+        context = _base_context(request, board)
+        context.update({"post": post, "form": form})
+        return TemplateResponse(request, "board/report_form.html", context, status=status)
+
+    if request.method != "POST":
+        return render(ReportForm())
+    key = _browser_key(request) or secrets.token_urlsafe(24)
+
+    def reported(_report):
+        response = redirect(board.url + "?reported=1")
+        _set_browser_cookie(response, key)  # the same browser from another address is still one reporter
+        return response
+
+    return handle_public_form(
+        request,
+        ReportForm(request.POST),
+        rate_limits=[RateLimit(f"board-report:{board.pk}")],
+        rate_limited_message="You have sent several reports in a short time. Please wait a few minutes.",
+        save=lambda form: services.report(
+            post, form.cleaned_data["reason"], address=client_network(request), browser_key=key
+        ),
+        render=render,
+        on_success=reported,
+        on_honeypot=lambda: redirect(board.url + "?reported=1"),
+        what="Board report",
+    )
 
 
 @csrf_protect
@@ -666,39 +666,34 @@ def comment_post(request, board, post_id):
     post = _public_post_or_404(board, post_id)
     if request.method != "POST":
         return redirect(post.get_absolute_url() + "#comments")
-    form = CommentForm(request.POST)
-    if is_honeypot_filled(form):
-        return redirect(post.get_absolute_url() + "?commented=1#comments")
-    status = 200
-    if form.is_valid():
-        if not RateLimit(f"board-comment:{board.pk}").hit(client_ip(request)):
-            form.add_error(
-                None,
-                "You have sent several comments in a short time. Please wait a few minutes and try again: "
-                "your comment is still in the form below.",
-            )
-            status = 429
-        else:
-            try:
-                services.add_comment(post, form.cleaned_data["display_name"], form.cleaned_data["message"])
-                return redirect(post.get_absolute_url() + "?commented=1#comments")
-            except DatabaseError:
-                logger.exception("Board comment not saved")
-                form.add_error(None, SAVE_FAILED_MESSAGE)
-                status = 503
-    context = _base_context(request, board)
-    context.update(
-        {
-            "post": post,
-            "is_author": False,
-            "comments": list(post.comments.filter(status=BoardComment.Status.APPROVED)),
-            "comment_form": form,
-            "comment_action": request.path,
-            "liked_ids": _liked_ids(request, [post]),
-            "post_image_sizes": POST_IMAGE_SIZES,
-        }
+
+    def render(form, status):
+        context = _base_context(request, board)
+        context.update(
+            {
+                "post": post,
+                "is_author": False,
+                "comments": list(post.comments.filter(status=BoardComment.Status.APPROVED)),
+                "comment_form": form,
+                "comment_action": request.path,
+                "liked_ids": _liked_ids(request, [post]),
+                "post_image_sizes": POST_IMAGE_SIZES,
+            }
+        )
+        return TemplateResponse(request, "board/post_detail.html", context, status=status)
+
+    return handle_public_form(
+        request,
+        CommentForm(request.POST),
+        rate_limits=[RateLimit(f"board-comment:{board.pk}")],
+        rate_limited_message="You have sent several comments in a short time. Please wait a few minutes and try "
+        "again: your comment is still in the form below.",
+        save=lambda form: services.add_comment(post, form.cleaned_data["display_name"], form.cleaned_data["message"]),
+        render=render,
+        on_success=lambda _comment: redirect(post.get_absolute_url() + "?commented=1#comments"),
+        on_honeypot=lambda: redirect(post.get_absolute_url() + "?commented=1#comments"),
+        what="Board comment",
     )
-    return TemplateResponse(request, "board/post_detail.html", context, status=status)
 
 
 def post_attachment(request, board, post_id):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 
 from page_cache.cache import cache_until
-from security.public_input import SAVE_FAILED_MESSAGE, RateLimit, client_ip, is_honeypot_filled, page_number
+from security.public_input import RateLimit, SaveRefused, handle_public_form, page_number
 
 from .dates import academic_year
 from .forms import RegistrationForm
@@ -87,33 +87,33 @@ def register(request, event):
         return event.render_signup(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
-    form = RegistrationForm(request.POST)
-    if is_honeypot_filled(form):
+    return handle_public_form(
+        request,
+        RegistrationForm(request.POST),
+        rate_limits=[RateLimit(f"event-signup:{event.pk}")],
+        rate_limited_message="You have signed up several times in a short time. Please wait a few minutes and try "
+        "again, or contact the EMAS teacher team.",
+        save=lambda form: _book(event, form),
+        render=lambda form, status: event.render_signup(request, form, status=status),
+        on_success=lambda answer: redirect(
+            event.url + event.reverse_subpage("registered", kwargs={"token": make_done_token(event, answer)})
+        ),
         # Tell a bot nothing: it sees a generic thank-you, nothing is stored or sent.
-        return TemplateResponse(request, "events/registration_done.html", {"page": event, "answer": None})
-    if not form.is_valid():
-        return event.render_signup(request, form)
-    if not RateLimit(f"event-signup:{event.pk}").hit(client_ip(request)):
-        form.add_error(
-            None,
-            "You have signed up several times in a short time. Please wait a few minutes and try again, or "
-            "contact the EMAS teacher team.",
-        )
-        return event.render_signup(request, form, status=429)
+        on_honeypot=lambda: TemplateResponse(request, "events/registration_done.html", {"page": event, "answer": None}),
+        what="Event sign-up",
+    )
+
+
+def _book(event, form):
+    """A place or a waiting spot for the sign-up form's person; the answer the "what happens next" page shows."""
     try:
-        answer = answer_for(register_for_event(event, form.cleaned_data))
-    except SignupClosed:
-        form.add_error(None, "Sign-up for this event has closed, so we could not book a place.")
-        return event.render_signup(request, form, status=409)
+        return answer_for(register_for_event(event, form.cleaned_data))
+    except SignupClosed as closed:
+        raise SaveRefused("Sign-up for this event has closed, so we could not book a place.") from closed
     except AlreadyRegistered as already:
         # Answered as a new sign-up would be, so the page tells nobody whether an address is signed up;
-        # the address itself has been emailed that it already is, with its cancel link.
-        answer = already.answer
-    except DatabaseError:
-        logger.exception("Event sign-up not saved")
-        form.add_error(None, SAVE_FAILED_MESSAGE)
-        return event.render_signup(request, form, status=503)
-    return redirect(event.url + event.reverse_subpage("registered", kwargs={"token": make_done_token(event, answer)}))
+        # the address itself is emailed (once this commits) that it already is, with its cancel link.
+        return already.answer
 
 
 def registered(request, event, token):

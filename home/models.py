@@ -4,11 +4,9 @@
 feature apps add their own page types beneath the home page.
 """
 
-import logging
-
 from django.apps import apps
 from django.core.validators import RegexValidator
-from django.db import DatabaseError, models, transaction
+from django.db import models, transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -24,18 +22,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from page_cache import cache as page_cache
-from security.public_input import (
-    HONEYPOT_FIELD_NAME,
-    SAVE_FAILED_MESSAGE,
-    RateLimit,
-    add_honeypot,
-    client_ip,
-    is_honeypot_filled,
-)
+from security.public_input import HONEYPOT_FIELD_NAME, RateLimit, add_honeypot, handle_public_form
 
 from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock, FooterLinkBlock, ProcessCardBlock
-
-logger = logging.getLogger(__name__)
 
 
 class OneQueryChildRouteMixin:
@@ -336,27 +325,19 @@ class FormPage(RoutablePageMixin, PageMetaMixin, FormMixin, Page):
     def form_route(self, request):
         if request.method != "POST":
             return self._render_form(request, self.get_form(page=self, user=request.user), status=200)
-        form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
-        if is_honeypot_filled(form):
+        return handle_public_form(
+            request,
+            self.get_form(request.POST, request.FILES, page=self, user=request.user),
+            rate_limits=[RateLimit(f"form:{self.pk}")],
+            rate_limited_message="You have sent several messages in a short time. Please wait a few minutes and "
+            "try again, or telephone us.",
+            save=self.process_form_submission,
+            render=lambda form, status: self._render_form(request, form, status=status),
+            on_success=lambda submission: self.redirect_to_thank_you(request),
             # Tell a bot nothing: it is sent to the thank-you page, and nothing is stored or sent.
-            return self.redirect_to_thank_you(request)
-        if form.is_valid():
-            if not RateLimit(f"form:{self.pk}").hit(client_ip(request)):
-                form.add_error(
-                    None,
-                    "You have sent several messages in a short time. Please wait a few minutes and try again, "
-                    "or telephone us.",
-                )
-                return self._render_form(request, form, status=429)
-            try:
-                with transaction.atomic():
-                    self.process_form_submission(form)
-            except DatabaseError:
-                logger.exception("Enquiry not saved")
-                form.add_error(None, SAVE_FAILED_MESSAGE)
-                return self._render_form(request, form, status=503)
-            return self.redirect_to_thank_you(request)
-        return self._render_form(request, form, status=200)
+            on_honeypot=lambda: self.redirect_to_thank_you(request),
+            what="Enquiry",
+        )
 
     @path("thank-you/", name="thank_you")
     def thank_you_route(self, request):

@@ -1,20 +1,26 @@
-"""The shared handling of input from the public: honeypots and rate limits.
+"""The shared handling of input from the public: query strings, honeypots, rate limits and the one pipeline
+every public form goes through.
 
-Every public form (enquiries, event sign-ups, board posts) uses these, so the rules are written and
-tested once. Counters live in the "ratelimit" cache: a Redis of their own in production, so every app
-server counts towards one limit and cached pages can never evict a count.
+Every public form (enquiries, event sign-ups, board posts, edits, reports and comments) is answered by
+`handle_public_form`, so the order of the checks, the status codes and the messages are written and tested once
+(tests/security/test_public_forms.py). Counters live in the "ratelimit" cache: a Redis of their own in
+production, so every app server counts towards one limit and cached pages can never evict a count.
 """
 
 import datetime
 import hashlib
 import ipaddress
+import logging
 import re
 
 from django import forms
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError, transaction
 from django.http import QueryDict
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 HONEYPOT_FIELD_NAME = "website_url"
 
@@ -183,3 +189,85 @@ class RateLimit:
 
     def wait_minutes(self):
         return max(1, round(self.window / 60))
+
+
+# --- The public-form pipeline -------------------------------------------------------------------------------
+
+
+class SaveRefused(Exception):
+    """Raised by a public form's `save` to refuse, for a reason the visitor should read (sign-up has closed).
+
+    The transaction is rolled back, `message` is shown above the form, which keeps what was typed, and the
+    answer has `status` (409 Conflict unless given).
+    """
+
+    def __init__(self, message, status=409):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def handle_public_form(
+    request,
+    form,
+    *,
+    save,
+    render,
+    on_success,
+    on_honeypot,
+    rate_limits=(),
+    rate_limited_message="",
+    before_validation=None,
+    what="Form",
+):
+    """Answer the POST of a public form: every public form takes the same steps, in the same order.
+
+    1. The honeypot is filled: `on_honeypot()` answers as the view answers a real submission (a bot learns
+       nothing), and nothing is validated, counted, stored or sent.
+    2. `before_validation()`, if given, may refuse before the form is read (the board's lock-out after wrong
+       posting codes): it returns a response, or None to go on.
+    3. The form is invalid: `render(form, 200)`, each error beside its field and what was typed kept. Limits
+       are not counted: a teacher correcting a typo is not held back for it.
+    4. The rate limits are counted, every one of them, so each sees every valid attempt: `rate_limits` holds
+       `RateLimit`s, counted per visitor (`client_ip`), or `(RateLimit, identity)` pairs for another key (a whole
+       board). Any over its limit: `render(form, 429)` with `rate_limited_message`.
+    5. `save(form)` runs in one transaction, so a failure part-way stores nothing (and emails queued with
+       `on_commit` are never sent). The database refusing (an outage, a full disk, a lock timeout, a constraint):
+       `render(form, 503)` with `SAVE_FAILED_MESSAGE`, logged as "<what> not saved". `save` raising `SaveRefused`:
+       `render(form, its status)` with its message.
+    6. Saved: `on_success(what save returned)`, a redirect (Post/Redirect/Get), so a refresh cannot send it again.
+
+    Each view keeps what is its own: its form, its limits and their message, what saving does, its template and
+    where a sent form leads. GET requests stay with the view.
+    """
+    if is_honeypot_filled(form):
+        return on_honeypot()
+    if before_validation is not None:
+        refusal = before_validation()
+        if refusal is not None:
+            return refusal
+    if not form.is_valid():
+        return render(form, 200)
+    # A list, not a generator: every limit is counted, even after one has said no.
+    allowed = [_hit(limit, request) for limit in rate_limits]
+    if not all(allowed):
+        form.add_error(None, rate_limited_message)
+        return render(form, 429)
+    try:
+        with transaction.atomic():
+            result = save(form)
+    except SaveRefused as refused:
+        form.add_error(None, refused.message)
+        return render(form, refused.status)
+    except DatabaseError:
+        logger.exception("%s not saved", what)
+        form.add_error(None, SAVE_FAILED_MESSAGE)
+        return render(form, 503)
+    return on_success(result)
+
+
+def _hit(rate_limit, request):
+    if isinstance(rate_limit, RateLimit):
+        return rate_limit.hit(client_ip(request))
+    limit, identity = rate_limit
+    return limit.hit(identity)
