@@ -78,11 +78,18 @@ def store_image(cleaned_image, title, alt):
 def _files_removed_on_failure():
     """Files reach storage before the rows pointing at them commit; if the transaction fails, delete them.
 
-    Yields a list to which callers append the `FieldFile`s they wrote.
+    Yields a list to which callers append the `FieldFile`s they wrote. Used around the writing transaction; when
+    that is inside a caller's (the public-form pipeline runs every save in one), the constraints the database
+    defers to the commit (every foreign key, e.g. a section deleted meanwhile) are checked before leaving, while
+    the files can still be taken back: the caller's commit comes after this has let go of them.
     """
     written = []
     try:
         yield written
+        if written and transaction.get_connection().in_atomic_block:
+            Image = get_image_model()
+            connection = transaction.get_connection()
+            connection.check_constraints(table_names=[BoardPost._meta.db_table, Image._meta.db_table])
     except BaseException:
         for field_file in written:
             field_file.storage.delete(field_file.name)

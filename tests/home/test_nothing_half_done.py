@@ -136,6 +136,54 @@ def test_board_post_is_stored_when_the_database_works(client, board):
     assert len(media_files() - files_before) == 2
 
 
+@pytest.fixture
+def section_deleted_as_a_post_is_written():
+    """A trigger deleting a post's section as the post is inserted, as an editor deleting it meanwhile would: the
+    foreign key then fails only where the database checks deferred constraints, at the commit."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TRIGGER delete_section AFTER INSERT ON board_boardpost FOR EACH ROW "
+                "BEGIN DELETE FROM board_boardsection WHERE id = NEW.section_id; END"
+            )
+        else:
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION delete_section() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                "BEGIN DELETE FROM board_boardsection WHERE id = NEW.section_id; RETURN NEW; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER delete_section AFTER INSERT ON board_boardpost FOR EACH ROW "
+                "EXECUTE FUNCTION delete_section()"
+            )
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS delete_section")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS delete_section ON board_boardpost")
+            cursor.execute("DROP FUNCTION IF EXISTS delete_section()")
+
+
+def test_a_post_failing_a_deferred_foreign_key_leaves_no_files(client, board, section_deleted_as_a_post_is_written):
+    """The pipeline runs the post's save inside its own transaction, so the post's file clean-up checks the deferred
+    constraints itself before the commit it no longer sees."""
+    Image = get_image_model()
+    images_before, files_before = Image.objects.count(), media_files()
+    data = post_data(
+        board,
+        title="A post whose section goes",
+        image=upload("photo.jpg", jpeg_with_gps()),
+        image_alt="Pupils painting a mural",
+        attachment=upload("plan.pdf", PDF),
+    )
+    response = client.post(board.url + "post/", data)
+    assert response.status_code == 503
+    assert 'value="A post whose section goes"' in response.content.decode()
+    assert BoardPost.objects.count() == 0
+    assert Image.objects.count() == images_before
+    assert media_files() == files_before
+
+
 def test_author_edit_with_a_new_image_leaves_the_post_as_it_was(client, board, fail_writes):
     client.post(board.url + "post/", post_data(board, title="Before"))
     post = BoardPost.objects.get()
