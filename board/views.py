@@ -3,15 +3,14 @@
 import hashlib
 import hmac
 import logging
-import posixpath
 import secrets
 from functools import partial
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
@@ -20,7 +19,6 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
 from wagtail.images import get_image_model
@@ -30,8 +28,10 @@ from security.public_input import (
     client_ip,
     client_network,
     handle_public_form,
-    page_number,
+    paginate,
     query_datetime,
+    safe_next_url,
+    search_text,
 )
 
 from . import services
@@ -164,24 +164,17 @@ def public_posts_queryset(board):
     return queryset.public_order()
 
 
-def _query_text(request, name):
-    """A query-string value as plain words: no format characters either (QueryStringMiddleware took out the
-    control characters), so a direction override typed into the search box cannot reorder what is shown back."""
-    value = "".join(ch for ch in request.GET.get(name, "") if ch.isprintable())
-    return " ".join(value.split())
-
-
 def _filters(request, board, sections):
     section_slug = request.GET.get("section", "")
     section = next((s for s in sections if s.slug == section_slug), None)
-    school = _query_text(request, "school")[:120]
-    raw_q = _query_text(request, "q")
+    school = search_text(request.GET.get("school", ""), 120).text
+    q, q_shortened = search_text(request.GET.get("q", ""), SEARCH_MAX_LENGTH)
     return {
         "section": section,
         "school": school,
-        "q": raw_q[:SEARCH_MAX_LENGTH],
-        "q_shortened": len(raw_q) > SEARCH_MAX_LENGTH,
-        "active": bool(section or school or raw_q),
+        "q": q,
+        "q_shortened": q_shortened,
+        "active": bool(section or school or q),
     }
 
 
@@ -197,14 +190,6 @@ def _apply_filters(queryset, filters):
                 | Q(display_name__icontains=word)
             )
     return queryset
-
-
-def _paginate(queryset, per_page, number):
-    paginator = Paginator(queryset, per_page)
-    try:
-        return paginator.page(number)
-    except (EmptyPage, PageNotAnInteger):
-        return paginator.page(paginator.num_pages)
 
 
 def _first_page_of_each_section(posts, sections, per_page):
@@ -265,9 +250,7 @@ def board_index(request, board):
     wall_page = None
     if board.layout == board.Layout.WALL or filters["section"]:
         queryset = base.filter(section=filters["section"]) if filters["section"] else base
-        wall_page = _paginate(
-            queryset, per_page * 2 if not filters["section"] else per_page, page_number(request.GET.get("page"))
-        )
+        wall_page = paginate(queryset, per_page * 2 if not filters["section"] else per_page, request.GET.get("page"))
         shown = list(wall_page.object_list)
     else:
         columns = _first_page_of_each_section(base, sections, per_page)
@@ -587,35 +570,13 @@ def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _next_url(next_url, board, post):
-    """`next` if it is the board's own page or the post's (with any query string), else ''.
-
-    The path is compared after normalising it as a browser would (`/board/../admin/` is `/admin/`), so a
-    prefix check cannot be walked out of; no other host or scheme, no backslash or control character.
-    """
-    if not next_url or len(next_url) > 2000 or not next_url.isprintable() or "\\" in next_url:
-        return ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
-        return ""
-    parts = urlsplit(next_url)
-    if parts.scheme or parts.netloc or parts.fragment:
-        return ""
-    path = unquote(parts.path)  # browsers read %2e as a dot in a path
-    normalised = posixpath.normpath(path)
-    if path.endswith("/") and normalised != "/":
-        normalised += "/"
+def _requested_next(request, board, post):
+    """The request's `next` if it is the board's own page or the post's (with any query string), else ''."""
     own_paths = {
         urlsplit(board.url).path,
         urlsplit(board.url + board.reverse_subpage("post_detail", args=[post.pk])).path,
     }
-    if path != normalised or parts.path not in own_paths:
-        return ""
-    return next_url
-
-
-def _requested_next(request, board, post):
-    """The request's `next` (form field on a POST, query parameter otherwise), if it is safe to return to."""
-    return _next_url((request.POST if request.method == "POST" else request.GET).get("next", ""), board, post)
+    return safe_next_url(request, own_paths=own_paths)
 
 
 def _back(request, board, post):

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from security.public_input import safe_next_url
 
 from .forms import AttendeeMessageForm
 from .models import EventPage, EventRegistration
@@ -25,10 +26,8 @@ def _require_permission(request):
 
 
 def _listing_url(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=False):
-        return next_url
-    return reverse("events_eventregistration_modeladmin_index")
+    """Back to where the editor was (the listing with its filters), if `next` says so safely."""
+    return safe_next_url(request) or reverse("events_eventregistration_modeladmin_index")
 
 
 def registration_action(request, pk, action):

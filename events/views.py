@@ -3,7 +3,6 @@ sign up, see what happens next, cancel with a signed link (EventPage)."""
 
 import logging
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 
 from page_cache.cache import cache_until
-from security.public_input import RateLimit, SaveRefused, handle_public_form, page_number
+from security.public_input import RateLimit, SaveRefused, handle_public_form, paginate, search_text
 
 from .dates import academic_year
 from .forms import RegistrationForm
@@ -36,23 +35,15 @@ PAST_PER_PAGE = 12
 SEARCH_MAX_LENGTH = 100
 
 
-def _paginate(queryset, per_page, raw_page):
-    paginator = Paginator(queryset, per_page)
-    try:
-        return paginator.page(page_number(raw_page))
-    except (EmptyPage, PageNotAnInteger):
-        return paginator.page(paginator.num_pages)
-
-
 def event_index(request, index):
     """The programme: upcoming events, then past ones, each list paged on its own (`?upcoming=` and `?page=`), so
     a busy term does not make one very long page on a phone."""
     now = timezone.now()
     events = index.events()
-    upcoming_page = _paginate(
+    upcoming_page = paginate(
         events.filter(end__gte=now).order_by("start", "pk"), UPCOMING_PER_PAGE, request.GET.get("upcoming")
     )
-    past_page = _paginate(events.filter(end__lt=now).order_by("-start", "-pk"), PAST_PER_PAGE, request.GET.get("page"))
+    past_page = paginate(events.filter(end__lt=now).order_by("-start", "-pk"), PAST_PER_PAGE, request.GET.get("page"))
     # An upcoming event moves to the past list when it ends.
     cache_until(request, min((event.end for event in upcoming_page), default=None))
     return index.render(request, context_overrides={"upcoming_page": upcoming_page, "past_page": past_page, "now": now})
@@ -60,11 +51,11 @@ def event_index(request, index):
 
 def webinar_archive(request, index):
     """Past events with a recording, newest first, grouped by academic year, searchable."""
-    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    query = search_text(request.GET.get("q", ""), SEARCH_MAX_LENGTH).text
     recordings = EventPage.objects.live().public().descendant_of(index).recordings(timezone.now())
     if query:
         recordings = recordings.matching(query)
-    results = _paginate(recordings.order_by("-start", "-pk"), ARCHIVE_PER_PAGE, request.GET.get("page"))
+    results = paginate(recordings.order_by("-start", "-pk"), ARCHIVE_PER_PAGE, request.GET.get("page"))
     events = list(results.object_list)
     EventPage.prefetch_speakers(events)
     groups = []

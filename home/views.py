@@ -1,9 +1,6 @@
 """Public views of the base app that are not pages: site search, health check, robots.txt."""
 
-import re
-
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
@@ -15,7 +12,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
-from security.public_input import page_number
+from security.public_input import paginate, search_terms, search_text
 
 # What Pillow can write and browsers show as pictures. Anything else in the media folder (an SVG or HTML file
 # an editor managed to upload, say) is never served from our origin.
@@ -93,39 +90,22 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-_NOT_SEARCHABLE = re.compile(r"[^\w\s'-]+")
-
-
-def search_terms(query):
-    """The words of a visitor's query, without the punctuation search backends treat as syntax.
-
-    SQLite's full-text search fails on an unmatched quote and PostgreSQL's reads operators; a visitor
-    typing either should get results, not an error.
-    """
-    return " ".join(_NOT_SEARCHABLE.sub(" ", query).split())
-
-
 @require_GET
 def search(request):
     """Site search over every live, public page (PostgreSQL full-text search when on PostgreSQL)."""
     max_length = settings.SEARCH_QUERY_MAX_LENGTH
-    raw_query = " ".join(request.GET.get("q", "").split())
-    query = raw_query[:max_length]
+    query, shortened = search_text(request.GET.get("q", ""), max_length)
     results_page = None
     terms = search_terms(query)
     if terms:
         results = Page.objects.live().public().specific().search(terms, operator="and")
-        paginator = Paginator(results, settings.SEARCH_RESULTS_PER_PAGE)
-        try:
-            results_page = paginator.page(page_number(request.GET.get("page")))
-        except (EmptyPage, PageNotAnInteger):
-            results_page = paginator.page(paginator.num_pages)
+        results_page = paginate(results, settings.SEARCH_RESULTS_PER_PAGE, request.GET.get("page"))
     return TemplateResponse(
         request,
         "home/search.html",
         {
             "search_query": query,
-            "query_was_shortened": len(raw_query) > max_length,
+            "query_was_shortened": shortened,
             "max_length": max_length,
             "results": results_page,
         },

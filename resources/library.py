@@ -12,7 +12,6 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils.http import urlencode
@@ -20,7 +19,7 @@ from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 
-from home.views import search_terms
+from security.public_input import paginate, search_terms, search_text
 
 from .models import Audience, Language, Process, ResourcePage, ResourceType, TaggedResource
 
@@ -246,8 +245,7 @@ def browse(library, params, fixed=None):
         base = base.filter(spec.filter_q([obj.pk]))
 
     max_length = settings.SEARCH_QUERY_MAX_LENGTH
-    raw_query = " ".join(str(params.get("q", "")).split())
-    search_query = raw_query[:max_length]
+    search_query, query_was_shortened = search_text(params.get("q", ""), max_length)
     terms = search_terms(search_query)
     search_q = _search_q(terms) if terms else Q()
 
@@ -285,13 +283,13 @@ def browse(library, params, fixed=None):
 
     sort = params.get("sort") if params.get("sort") in SORTS else DEFAULT_SORT
     resources = card_queryset(base.filter(filters_except(None))).order_by(*SORTS[sort][1])
-    page_obj = Paginator(resources, library.per_page).get_page(params.get("page"))
+    page_obj = paginate(resources, library.per_page, params.get("page"))
     return LibraryResults(
         page_obj=page_obj,
         facets=facets,
         active_filters=active_filters,
         search_query=search_query,
-        query_was_shortened=len(raw_query) > max_length,
+        query_was_shortened=query_was_shortened,
         sort=sort,
         sort_options=[(key, label) for key, (label, _) in SORTS.items()],
         max_query_length=max_length,

@@ -10,7 +10,8 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from .public_input import safe_next_url
 
 
 def is_admin_path(path):
@@ -52,8 +53,9 @@ def admin_lockout_response(request, original_response=None, credentials=None):
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     messages.error(request, LOCKOUT_MESSAGE.format(minutes=minutes))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
-    context = {"form": LoginForm(request=request), "next": next_url, "show_password_reset": password_reset_enabled()}
+    context = {
+        "form": LoginForm(request=request),
+        "next": safe_next_url(request),
+        "show_password_reset": password_reset_enabled(),
+    }
     return render(request, "wagtailadmin/login.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)

@@ -11,14 +11,19 @@ import datetime
 import hashlib
 import ipaddress
 import logging
+import posixpath
 import re
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
 
 from django import forms
 from django.conf import settings
 from django.core.cache import caches
+from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +64,10 @@ def is_honeypot_filled(form):
 # Every page reads its parameters (q, tag, process, type, language, sort, section, school, page, since...) from
 # request.GET after QueryStringMiddleware has cleaned it, so no view meets a character the database refuses
 # (PostgreSQL rejects NUL in any text) or a value longer than any real one. Values with a meaning of their own
-# are read with page_number() and query_datetime(). Tested in tests/security/test_hostile_input.py, on SQLite and
-# PostgreSQL, for every parameter of every public page.
+# are read with the helpers below, each rule written once: page numbers (`paginate`), times (`query_datetime`),
+# search boxes and filters (`search_text`, `search_terms`) and where to go back to (`safe_next_url`). Tested in
+# tests/security/test_hostile_input.py, on SQLite and PostgreSQL, for every parameter of every public page, and
+# in tests/security/test_query_values.py.
 
 # Longer than any search box allows (they say when they shorten a query) or any admin "next" address. How many
 # values there can be is Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (a 400 beyond it); each filter takes a few.
@@ -109,6 +116,15 @@ def page_number(raw):
         return 1
 
 
+def paginate(items, per_page, raw_page):
+    """The page of `items` that a ?page= value asks for, by Django's `Paginator.get_page()`.
+
+    Every listing pages this way, so a stale, hand-typed or hostile page number still shows a page: anything that
+    is not a whole number, or is below 1, is the first page (`page_number`); a number past the end is the last.
+    """
+    return Paginator(items, per_page).get_page(page_number(raw_page))
+
+
 def query_datetime(raw):
     """An ISO 8601 time from a query string as an aware UTC datetime, or None if it is not one a database can
     compare with.
@@ -123,6 +139,68 @@ def query_datetime(raw):
         return moment.astimezone(datetime.UTC)
     except (TypeError, ValueError, OverflowError):
         return None
+
+
+class SearchText(NamedTuple):
+    text: str
+    shortened: bool  # the page says so ("Your search was shortened to its first … characters")
+
+
+# Zero-width (non-)joiners are part of how words are written (Persian, the Indic scripts, emoji): kept.
+_JOINERS = "\u200c\u200d"
+
+
+def search_text(raw, max_length):
+    """What a visitor typed into a search box or a filter, as plain words no longer than `max_length`.
+
+    Every search box and text filter reads its value this way. Runs of spaces of any kind become one space; format
+    characters go (QueryStringMiddleware already took out the control characters), so a direction override typed
+    into the box cannot reorder the page that shows it back. Returns the text and whether it had to be cut.
+    """
+    kept = "".join(ch for ch in str(raw or "") if ch.isprintable() or ch.isspace() or ch in _JOINERS)
+    words = " ".join(kept.split())
+    return SearchText(words[:max_length], len(words) > max_length)
+
+
+_NOT_SEARCHABLE = re.compile(r"[^\w\s'-]+")
+
+
+def search_terms(query):
+    """The words of a visitor's query (from `search_text`), without the punctuation search backends read as syntax.
+
+    SQLite's full-text search fails on an unmatched quote and PostgreSQL's reads operators; a visitor
+    typing either should get results, not an error.
+    """
+    return " ".join(_NOT_SEARCHABLE.sub(" ", query).split())
+
+
+def safe_next_url(request, own_paths=None):
+    """The request's `next` address (the form's on a POST, else the query string's) if it is safe to go to, else "".
+
+    Safe is Django's `url_has_allowed_host_and_scheme`, the check behind its own sign-in redirect: this site only,
+    and https only if this request was; and no backslash or control character, no longer than any real address.
+    With `own_paths` (a set of paths), stricter: only an address without host or fragment whose path is one of
+    them, as written and after normalising it as a browser would (`/board/../admin/` is `/admin/`; `%2e` is a dot),
+    so a prefix cannot be walked out of.
+    """
+    url = (request.POST if request.method == "POST" else request.GET).get("next", "")
+    if not url or len(url) > QUERY_VALUE_MAX_LENGTH or not url.isprintable() or "\\" in url:
+        return ""
+    allowed_hosts = {request.get_host()} if own_paths is None else None  # None: addresses without a host only
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts=allowed_hosts, require_https=request.is_secure()):
+        return ""
+    if own_paths is None:
+        return url
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or parts.fragment:
+        return ""
+    path = unquote(parts.path)
+    normalised = posixpath.normpath(path)
+    if path.endswith("/") and normalised != "/":
+        normalised += "/"
+    if path != normalised or parts.path not in own_paths:
+        return ""
+    return url
 
 
 def client_ip(request):
