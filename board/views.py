@@ -56,6 +56,15 @@ CARD_IMAGE_SIZES_TWO_COLUMNS = "(min-width: 60em) 33rem, (min-width: 40em) 50vw,
 # On the post's own page the post takes two thirds of the width from 60em (board.css), all of it below.
 POST_IMAGE_SIZES = "(min-width: 60em) 44rem, calc(100vw - 4rem)"
 UPDATES_LIMIT = 20
+POST_RATE_LIMITED_MESSAGE = (
+    "Several posts have arrived from here in a short time. Please wait a few minutes and try again: what you wrote "
+    "is still in the form below."
+)
+REPORT_RATE_LIMITED_MESSAGE = "You have sent several reports in a short time. Please wait a few minutes."
+COMMENT_RATE_LIMITED_MESSAGE = (
+    "You have sent several comments in a short time. Please wait a few minutes and try again: your comment is "
+    "still in the form below."
+)
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -337,8 +346,7 @@ def new_post(request, board):
                 "board",
             ),
         ],
-        rate_limited_message="Several posts have arrived from here in a short time. Please wait a few minutes and "
-        "try again: what you wrote is still in the form below.",
+        rate_limited_message=POST_RATE_LIMITED_MESSAGE,
         save=lambda form: services.submit_post(board, form.cleaned_data, form.cleaned_image, form.cleaned_attachment),
         render=lambda form, status: _render_post_form(request, board, form, status=status),
         on_success=posted,
@@ -609,7 +617,7 @@ def report_post(request, board, post_id):
         request,
         ReportForm(request.POST),
         rate_limits=[RateLimit(f"board-report:{board.pk}")],
-        rate_limited_message="You have sent several reports in a short time. Please wait a few minutes.",
+        rate_limited_message=REPORT_RATE_LIMITED_MESSAGE,
         save=lambda form: services.report(
             post, form.cleaned_data["reason"], address=client_network(request), browser_key=key
         ),
@@ -647,8 +655,7 @@ def comment_post(request, board, post_id):
         request,
         CommentForm(request.POST),
         rate_limits=[RateLimit(f"board-comment:{board.pk}")],
-        rate_limited_message="You have sent several comments in a short time. Please wait a few minutes and try "
-        "again: your comment is still in the form below.",
+        rate_limited_message=COMMENT_RATE_LIMITED_MESSAGE,
         save=lambda form: services.add_comment(post, form.cleaned_data["display_name"], form.cleaned_data["message"]),
         render=render,
         on_success=lambda _comment: redirect(post.get_absolute_url() + "?commented=1#comments"),

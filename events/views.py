@@ -33,6 +33,10 @@ ARCHIVE_PER_PAGE = 24
 UPCOMING_PER_PAGE = 24
 PAST_PER_PAGE = 12
 SEARCH_MAX_LENGTH = 100
+SIGNUP_RATE_LIMITED_MESSAGE = (
+    "You have signed up several times in a short time. Please wait a few minutes and try again, or contact the "
+    "EMAS teacher team."
+)
 
 
 def event_index(request, index):
@@ -82,8 +86,7 @@ def register(request, event):
         request,
         RegistrationForm(request.POST),
         rate_limits=[RateLimit(f"event-signup:{event.pk}")],
-        rate_limited_message="You have signed up several times in a short time. Please wait a few minutes and try "
-        "again, or contact the EMAS teacher team.",
+        rate_limited_message=SIGNUP_RATE_LIMITED_MESSAGE,
         save=lambda form: _book(event, form),
         render=lambda form, status: event.render_signup(request, form, status=status),
         on_success=lambda answer: redirect(

@@ -286,6 +286,11 @@ class EnquiryFormBuilder(FormBuilder):
         return EnquiryForm
 
 
+ENQUIRY_RATE_LIMITED_MESSAGE = (
+    "You have sent several messages in a short time. Please wait a few minutes and try again, or telephone us."
+)
+
+
 class FormPage(RoutablePageMixin, PageMetaMixin, FormMixin, Page):
     """A form built in the admin (EMAS teacher enquiries); submissions are stored and emailed.
 
@@ -329,8 +334,7 @@ class FormPage(RoutablePageMixin, PageMetaMixin, FormMixin, Page):
             request,
             self.get_form(request.POST, request.FILES, page=self, user=request.user),
             rate_limits=[RateLimit(f"form:{self.pk}")],
-            rate_limited_message="You have sent several messages in a short time. Please wait a few minutes and "
-            "try again, or telephone us.",
+            rate_limited_message=ENQUIRY_RATE_LIMITED_MESSAGE,
             save=self.process_form_submission,
             render=lambda form, status: self._render_form(request, form, status=status),
             on_success=lambda submission: self.redirect_to_thank_you(request),

@@ -245,8 +245,8 @@ def browse(library, params, fixed=None):
         base = base.filter(spec.filter_q([obj.pk]))
 
     max_length = settings.SEARCH_QUERY_MAX_LENGTH
-    search_query, query_was_shortened = search_text(params.get("q", ""), max_length)
-    terms = search_terms(search_query)
+    search = search_text(params.get("q", ""), max_length)
+    terms = search_terms(search.text)
     search_q = _search_q(terms) if terms else Q()
 
     selections = {}
@@ -288,8 +288,8 @@ def browse(library, params, fixed=None):
         page_obj=page_obj,
         facets=facets,
         active_filters=active_filters,
-        search_query=search_query,
-        query_was_shortened=query_was_shortened,
+        search_query=search.text,
+        query_was_shortened=search.shortened,
         sort=sort,
         sort_options=[(key, label) for key, (label, _) in SORTS.items()],
         max_query_length=max_length,

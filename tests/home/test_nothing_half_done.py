@@ -87,6 +87,17 @@ def board(demo_home, settings):
     return make_board(demo_home, comments_enabled=True, requires_approval=True)
 
 
+def post_with_files(board, **fields):
+    """A post with an image (with its description) and an attachment: the most a post writes."""
+    return post_data(
+        board,
+        image=upload("photo.jpg", jpeg_with_gps()),
+        image_alt="Pupils painting a mural",
+        attachment=upload("plan.pdf", PDF),
+        **fields,
+    )
+
+
 @pytest.mark.parametrize(
     "failing_table,operation",
     [
@@ -100,13 +111,7 @@ def test_board_post_with_image_and_attachment_is_stored_whole_or_not_at_all(
     Image = get_image_model()
     images_before, files_before, logs_before = Image.objects.count(), media_files(), ModelLogEntry.objects.count()
     fail_writes(failing_table, operation)
-    data = post_data(
-        board,
-        title="A post that meets a broken database",
-        image=upload("photo.jpg", jpeg_with_gps()),
-        image_alt="Pupils painting a mural",
-        attachment=upload("plan.pdf", PDF),
-    )
+    data = post_with_files(board, title="A post that meets a broken database")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(board.url + "post/", data)
 
@@ -124,12 +129,7 @@ def test_board_post_with_image_and_attachment_is_stored_whole_or_not_at_all(
 def test_board_post_is_stored_when_the_database_works(client, board):
     """The control for the test above: the same post with the same files does land, with both files."""
     files_before = media_files()
-    data = post_data(
-        board,
-        image=upload("photo.jpg", jpeg_with_gps()),
-        image_alt="Pupils painting a mural",
-        attachment=upload("plan.pdf", PDF),
-    )
+    data = post_with_files(board)
     assert client.post(board.url + "post/", data).status_code == 302
     post = BoardPost.objects.get()
     assert post.image_id and post.attachment
@@ -169,14 +169,7 @@ def test_a_post_failing_a_deferred_foreign_key_leaves_no_files(client, board, se
     constraints itself before the commit it no longer sees."""
     Image = get_image_model()
     images_before, files_before = Image.objects.count(), media_files()
-    data = post_data(
-        board,
-        title="A post whose section goes",
-        image=upload("photo.jpg", jpeg_with_gps()),
-        image_alt="Pupils painting a mural",
-        attachment=upload("plan.pdf", PDF),
-    )
-    response = client.post(board.url + "post/", data)
+    response = client.post(board.url + "post/", post_with_files(board, title="A post whose section goes"))
     assert response.status_code == 503
     assert 'value="A post whose section goes"' in response.content.decode()
     assert BoardPost.objects.count() == 0
