@@ -7,7 +7,7 @@ feature apps add their own page types beneath the home page.
 from django.apps import apps
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from modelcluster.fields import ParentalKey
@@ -15,16 +15,17 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePan
 from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractFormField, FormMixin
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from page_cache import cache as page_cache
-from security.public_input import HONEYPOT_FIELD_NAME, RateLimit, add_honeypot, handle_public_form
+from security.public_input import HONEYPOT_FIELD_NAME, add_honeypot
 
 from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock, FooterLinkBlock, ProcessCardBlock
+from .routing import page_view
 
 
 class OneQueryChildRouteMixin:
@@ -286,11 +287,6 @@ class EnquiryFormBuilder(FormBuilder):
         return EnquiryForm
 
 
-ENQUIRY_RATE_LIMITED_MESSAGE = (
-    "You have sent several messages in a short time. Please wait a few minutes and try again, or telephone us."
-)
-
-
 class FormPage(RoutablePageMixin, PageMetaMixin, FormMixin, Page):
     """A form built in the admin (EMAS teacher enquiries); submissions are stored and emailed.
 
@@ -326,28 +322,9 @@ class FormPage(RoutablePageMixin, PageMetaMixin, FormMixin, Page):
     def get_meta_description(self):
         return self.search_description
 
-    @path("")
-    def form_route(self, request):
-        if request.method != "POST":
-            return self._render_form(request, self.get_form(page=self, user=request.user), status=200)
-        return handle_public_form(
-            request,
-            self.get_form(request.POST, request.FILES, page=self, user=request.user),
-            rate_limits=[RateLimit(f"form:{self.pk}")],
-            rate_limited_message=ENQUIRY_RATE_LIMITED_MESSAGE,
-            save=self.process_form_submission,
-            render=lambda form, status: self._render_form(request, form, status=status),
-            on_success=lambda submission: self.redirect_to_thank_you(request),
-            # Tell a bot nothing: it is sent to the thank-you page, and nothing is stored or sent.
-            on_honeypot=lambda: self.redirect_to_thank_you(request),
-            what="Enquiry",
-        )
-
-    @path("thank-you/", name="thank_you")
-    def thank_you_route(self, request):
-        if request.method not in ("GET", "HEAD"):
-            return HttpResponseNotAllowed(["GET", "HEAD"])
-        return self.render_landing_page(request)
+    # Routes (README "Layout"); the views live in home/views.py.
+    form_route = page_view("", "home.views.enquiry_form")
+    thank_you = page_view("thank-you/", "home.views.enquiry_thank_you", name="thank_you")
 
     def redirect_to_thank_you(self, request):
         return redirect(self.get_url(request) + self.reverse_subpage("thank_you"))
@@ -358,7 +335,7 @@ class FormPage(RoutablePageMixin, PageMetaMixin, FormMixin, Page):
             return self.render_landing_page(request)
         return self.form_route(request)
 
-    def _render_form(self, request, form, status):
+    def render_form(self, request, form, status=200):
         context = self.get_context(request)
         context["form"] = form
         return TemplateResponse(request, self.get_template(request), context, status=status)

@@ -1,8 +1,8 @@
-"""Public views of the base app that are not pages: site search, health check, robots.txt."""
+"""Public views of the base app: the enquiry form page's routes, site search, health check, robots.txt, served files."""
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -12,7 +12,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
-from security.public_input import paginate, search_terms, search_text
+from security.public_input import RateLimit, handle_public_form, paginate, search_terms, search_text
 
 # What Pillow can write and browsers show as pictures. Anything else in the media folder (an SVG or HTML file
 # an editor managed to upload, say) is never served from our origin.
@@ -110,3 +110,33 @@ def search(request):
             "results": results_page,
         },
     )
+
+
+ENQUIRY_RATE_LIMITED_MESSAGE = (
+    "You have sent several messages in a short time. Please wait a few minutes and try again, or telephone us."
+)
+
+
+def enquiry_form(request, page):
+    """A FormPage's form: shown on GET; on POST through the public-form pipeline, then to `thank-you/`."""
+    if request.method != "POST":
+        return page.render_form(request, page.get_form(page=page, user=request.user))
+    return handle_public_form(
+        request,
+        page.get_form(request.POST, request.FILES, page=page, user=request.user),
+        rate_limits=[RateLimit(f"form:{page.pk}")],
+        rate_limited_message=ENQUIRY_RATE_LIMITED_MESSAGE,
+        save=page.process_form_submission,
+        render=lambda form, status: page.render_form(request, form, status=status),
+        on_success=lambda submission: page.redirect_to_thank_you(request),
+        # Tell a bot nothing: it is sent to the thank-you page, and nothing is stored or sent.
+        on_honeypot=lambda: page.redirect_to_thank_you(request),
+        what="Enquiry",
+    )
+
+
+def enquiry_thank_you(request, page):
+    """The landing page after an enquiry: the same text for everybody, nothing of what was sent."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return page.render_landing_page(request)
