@@ -13,9 +13,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
-from django.utils import timezone
-from django.utils.feedgenerator import Rss201rev2Feed
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
@@ -220,35 +217,10 @@ class ResourceIndexPage(OneQueryChildRouteMixin, RoutablePageMixin, PageMetaMixi
 
     @path("feed/")
     def feed(self, request):
-        """RSS 2.0 feed of the newest resources: public pages only, nothing private."""
-        feed = Rss201rev2Feed(
-            title=f"New resources: {self.title}",
-            link=self.get_full_url(request),
-            description=self.intro or "New resources for Schools of Sanctuary in Coventry.",
-            language="en-gb",
-            feed_url=request.build_absolute_uri(),
-        )
-        items = (
-            self.resources()
-            .select_related("resource_type")
-            .prefetch_related("tagged_items__tag")
-            .order_by("-publication_date", "-pk")[:20]
-        )
-        for resource in items:
-            published = datetime.datetime.combine(resource.publication_date, datetime.time(9, 0))
-            feed.add_item(
-                title=resource.title,
-                link=resource.get_full_url(request),
-                description=resource.summary,
-                unique_id=resource.get_full_url(request),
-                pubdate=timezone.make_aware(published),
-                updateddate=resource.last_published_at,
-                categories=[item.tag.name for item in resource.tagged_items.all()]
-                + ([resource.resource_type.name] if resource.resource_type else []),
-            )
-        response = HttpResponse(content_type="application/rss+xml; charset=utf-8")
-        feed.write(response, "utf-8")
-        return response
+        """RSS feed of the newest resources: public pages only, nothing private (resources/feeds.py)."""
+        from .feeds import library_feed
+
+        return library_feed(request, self)
 
 
 class ResourcePageForm(WagtailAdminPageForm):
