@@ -6,32 +6,20 @@ variables production settings read (`aws_environment`) and a boto3 client of our
 outside the app (`client`).
 """
 
-import socket
 from contextlib import contextmanager
 
 import boto3
 from moto.server import ThreadedMotoServer
 
-PORTS = range(8600, 8700)
 REGION = "eu-west-2"
 CREDENTIALS = {"aws_access_key_id": "AKIAMOTOTESTKEY00000", "aws_secret_access_key": "moto-test-secret-key"}
 
 
-def free_port():
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS}")
-
-
 @contextmanager
 def moto_server():
-    """A running moto server for the block; yields its endpoint URL (http://127.0.0.1:<port>)."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    """A running moto server for the block; yields its endpoint URL (http://127.0.0.1:<port>). Port 0: the
+    system gives it a free port when it binds, so parallel test workers never race for one."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:
         host, port = server.get_host_and_port()

@@ -6,10 +6,7 @@ from privacy.backup import BackupError, create_backup, read_verified_manifest
 
 
 class Command(BaseCommand):
-    help = (
-        "Back up the database (native dump) and the media, read through the site's storage (the media folder or "
-        "the S3 bucket), into a timestamped folder with a manifest."
-    )
+    help = "Back up the database (native dump) and the media (the site's storage: folder or S3 bucket) with a manifest."
 
     def add_arguments(self, parser):
         parser.add_argument("--output-dir", help="Folder to create the backup in (default: BACKUP_DIR, ./backups).")
