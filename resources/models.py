@@ -24,7 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock, validate_video_url
-from home.models import IndexedWithChildRelationsMixin, OneQueryChildRouteMixin, PageMetaMixin
+from home.models import IndexedWithChildRelationsMixin, OneQueryChildRouteMixin, PageMetaMixin, image_with_alt_text
 from home.routing import page_view
 
 # The award's three processes, each with a listing at <library>/<slug>/.
@@ -246,7 +246,14 @@ class ResourcePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
+CardImage = image_with_alt_text(
+    "thumbnail",
+    help_text="Shown on the card. A cover, screenshot or illustration. Photos of pupils need consent.",
+    alt_help_text="Describe the image if it adds information; leave empty if it is decorative.",
+)
+
+
+class ResourcePage(CardImage, IndexedWithChildRelationsMixin, PageMetaMixin, Page):
     """One resource: a guide, lesson plan, video… with what it is for and where to get it."""
 
     summary = models.TextField(
@@ -256,19 +263,6 @@ class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
     )
     body = StreamField(
         BaseStreamBlock(), blank=True, help_text="Optional: how schools can use the resource, tips, context."
-    )
-    thumbnail = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Shown on the card. A cover, screenshot or illustration. Photos of pupils need consent.",
-    )
-    thumbnail_alt = models.CharField(
-        max_length=250,
-        blank=True,
-        help_text="Describe the image if it adds information; leave empty if it is decorative.",
     )
     tags = ClusterTaggableManager(
         through=TaggedResource,
@@ -353,7 +347,7 @@ class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
             ],
             heading="Where to get it (at least one)",
         ),
-        MultiFieldPanel([FieldPanel("thumbnail"), FieldPanel("thumbnail_alt")], heading="Card image"),
+        CardImage.image_panel(heading="Card image"),
         FieldPanel("body"),
         FieldPanel("related_page"),
     ]
@@ -379,9 +373,6 @@ class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
 
     def get_meta_description(self):
         return self.search_description or self.summary
-
-    def get_social_image(self):
-        return self.thumbnail
 
     @property
     def external_host(self):
