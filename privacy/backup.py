@@ -157,6 +157,7 @@ def create_backup(target_root=None, now=None):
     try:
         connection.ensure_connection()
         counts = table_row_counts()
+        referenced = referenced_media()  # read with the row counts, just before the dump
         if engine == "sqlite":
             dump = folder / SQLITE_DUMP
             target = sqlite3.connect(dump)
@@ -169,7 +170,7 @@ def create_backup(target_root=None, now=None):
             env, args = _pg_env_and_args()
             _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(dump), *args], env)
         media = _archive_media(folder / MEDIA_ARCHIVE)
-        missing = sorted(referenced_media() - set(media))
+        missing = sorted(referenced - set(media))
         if missing:
             raise BackupError(
                 f"{len(missing)} file(s) the database refers to are not in the media storage "
