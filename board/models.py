@@ -24,7 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES
-from home.models import PageMetaMixin
+from home.models import PageMetaMixin, image_with_alt_text
 from home.routing import page_view
 from page_cache import cache as page_cache
 from security.links import link_host, web_link
@@ -205,7 +205,14 @@ class BoardPostQuerySet(models.QuerySet):
         return self.order_by("-pinned", models.F("approved_at").desc(nulls_last=True), "-pk")
 
 
-class BoardPost(models.Model):
+PostImage = image_with_alt_text(
+    help_text="Re-encoded on upload with all metadata removed.",
+    alt_help_text="Describes the image for people who cannot see it.",
+    alt_text_required=True,
+)
+
+
+class BoardPost(PostImage):
     """Something a school shared. Public only once approved; the email is never shown publicly."""
 
     class Status(models.TextChoices):
@@ -225,17 +232,6 @@ class BoardPost(models.Model):
         max_length=MESSAGE_MAX_LENGTH, help_text="Plain text; web addresses become links, line breaks are kept."
     )
     link = models.URLField(max_length=500, blank=True, help_text="A web page the post points to (http or https).")
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Re-encoded on upload with all metadata removed.",
-    )
-    image_alt = models.CharField(
-        max_length=250, blank=True, help_text="Describes the image for people who cannot see it."
-    )
     attachment = models.FileField(upload_to="board/attachments/%Y/%m/", blank=True, max_length=200)
     attachment_name = models.CharField(max_length=120, blank=True, help_text="The file name shown to visitors.")
     attachment_type = models.CharField(max_length=10, blank=True, editable=False)
@@ -270,8 +266,7 @@ class BoardPost(models.Model):
     def clean(self):
         if self.section_id and self.board_id and self.section.board_id != self.board_id:
             raise ValidationError({"section": "Choose a section of this post's board."})
-        if self.image_id and not self.image_alt.strip():
-            raise ValidationError({"image_alt": "Describe the image for people who cannot see it."})
+        super().clean()  # the photo's alt text (ImageWithAltText)
         try:
             self.link = web_link(self.link)
         except ValidationError as error:

@@ -159,7 +159,7 @@ class BoardPostViewSet(SnippetViewSet):
         FieldPanel("title"),
         FieldPanel("message"),
         FieldPanel("link"),
-        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading="Image"),
+        BoardPost.image_panel(),
         MultiFieldPanel([FieldPanel("attachment_name")], heading="Attachment"),
         FieldRowPanel([FieldPanel("display_name"), FieldPanel("school")]),
         FieldPanel("email"),

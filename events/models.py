@@ -26,7 +26,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES, BaseStreamBlock, validate_video_url
-from home.models import IndexedWithChildRelationsMixin, OneQueryChildRouteMixin, PageMetaMixin
+from home.models import IndexedWithChildRelationsMixin, OneQueryChildRouteMixin, PageMetaMixin, image_with_alt_text
 from home.routing import page_view
 from page_cache.cache import cache_until, depends_on
 
@@ -124,7 +124,13 @@ class EventPageQuerySet(PageQuerySet):
         )
 
 
-class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin, Page):
+EventImage = image_with_alt_text(
+    help_text="Optional picture for listings and sharing. Photos of pupils need consent.",
+    alt_help_text="Describe the image. Leave empty only if it is purely decorative.",
+)
+
+
+class EventPage(EventImage, IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin, Page):
     """One event: its details, the sign-up form, and afterwards its recording."""
 
     class Format(models.TextChoices):
@@ -170,17 +176,6 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
         blank=True,
         help_text="Who the event is for, e.g. 'Headteachers, SENCOs and EAL leads in Coventry schools'.",
     )
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Optional picture for listings and sharing. Photos of pupils need consent.",
-    )
-    image_alt = models.CharField(
-        max_length=250, blank=True, help_text="Describe the image. Leave empty only if it is purely decorative."
-    )
     tags = ClusterTaggableManager(through=EventPageTag, blank=True, help_text="Topics, e.g. 'induction', 'award'.")
 
     video_url = models.URLField(
@@ -224,7 +219,7 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
             heading="Sign-up",
         ),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading="Image"),
+        EventImage.image_panel(),
         FieldPanel("tags"),
         MultiFieldPanel(
             [
@@ -373,9 +368,6 @@ class EventPage(IndexedWithChildRelationsMixin, RoutablePageMixin, PageMetaMixin
 
     def get_meta_description(self):
         return self.search_description or self.summary
-
-    def get_social_image(self):
-        return self.image
 
     # --- routes ---------------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ feature apps add their own page types beneath the home page.
 """
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.http import Http404
@@ -91,25 +92,88 @@ class IndexedWithChildRelationsMixin:
         return result
 
 
-class HomePage(PageMetaMixin, Page):
+class ImageWithAltText(models.Model):
+    """A page's or snippet's one picture and the text that stands in for it, declared once for every model.
+
+    Not used directly: `image_with_alt_text()` makes the abstract model that adds the two fields, named as each
+    model already names them (`hero_image`, `thumbnail`, `image`) because the names are columns in the database
+    and keys in every stored page revision. The picture is optional and stays when a Wagtail image is deleted
+    (the field is emptied); the alt text may be empty for a decorative picture unless the model says it is
+    required (`alt_text_required`: the board, where a visitor's photo always carries meaning)."""
+
+    image_field = "image"
+    alt_text_required = False
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def alt_field(cls):
+        return f"{cls.image_field}_alt"
+
+    @classmethod
+    def image_panels(cls):
+        """The two fields' admin panels, for a model that puts them in a group of its own."""
+        return [FieldPanel(cls.image_field), FieldPanel(cls.alt_field())]
+
+    @classmethod
+    def image_panel(cls, heading="Image"):
+        return MultiFieldPanel(cls.image_panels(), heading=heading)
+
+    def clean(self):
+        super().clean()
+        alt_text = getattr(self, self.alt_field())
+        if self.alt_text_required and getattr(self, f"{self.image_field}_id") and not alt_text.strip():
+            raise ValidationError({self.alt_field(): "Describe the image for people who cannot see it."})
+
+    def get_social_image(self):
+        """For pages (PageMetaMixin): the picture shared with a link to the page is its own picture."""
+        return getattr(self, self.image_field)
+
+
+def image_with_alt_text(image_field="image", *, help_text, alt_help_text, alt_text_required=False):
+    """An abstract `ImageWithAltText` with the fields `<image_field>` (a Wagtail image) and `<image_field>_alt`.
+
+    Each model keeps its own help texts: they tell editors what the picture is for on that page."""
+    fields = {
+        image_field: models.ForeignKey(
+            "wagtailimages.Image",
+            null=True,
+            blank=True,
+            on_delete=models.SET_NULL,
+            related_name="+",
+            help_text=help_text,
+        ),
+        f"{image_field}_alt": models.CharField(max_length=250, blank=True, help_text=alt_help_text),
+    }
+    name = image_field.title().replace("_", "") + "AndAltText"
+    return type(ImageWithAltText)(
+        name,
+        (ImageWithAltText,),
+        {
+            "__module__": __name__,
+            "__qualname__": name,
+            "image_field": image_field,
+            "alt_text_required": alt_text_required,
+            "Meta": type("Meta", (), {"abstract": True}),
+            **fields,
+        },
+    )
+
+
+HeroImage = image_with_alt_text(
+    "hero_image",
+    help_text="A wide photograph or illustration. Photos of pupils need consent.",
+    alt_help_text="Describe the image for people who cannot see it. Leave empty only if it is purely decorative.",
+)
+
+
+class HomePage(HeroImage, PageMetaMixin, Page):
     """The site's front page: hero, the three processes, and slots feature apps fill."""
 
     hero_heading = models.CharField(max_length=120, help_text="The main heading visitors see first.")
     hero_intro = models.TextField(
         max_length=600, help_text="One or two sentences under the heading: what the programme is."
-    )
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="A wide photograph or illustration. Photos of pupils need consent.",
-    )
-    hero_image_alt = models.CharField(
-        max_length=250,
-        blank=True,
-        help_text="Describe the image for people who cannot see it. Leave empty only if it is purely decorative.",
     )
     process_cards = StreamField(
         [("process", ProcessCardBlock())],
@@ -124,8 +188,7 @@ class HomePage(PageMetaMixin, Page):
             [
                 FieldPanel("hero_heading"),
                 FieldPanel("hero_intro"),
-                FieldPanel("hero_image"),
-                FieldPanel("hero_image_alt"),
+                *HeroImage.image_panels(),
             ],
             heading="Hero",
         ),
@@ -149,9 +212,6 @@ class HomePage(PageMetaMixin, Page):
 
     def get_meta_description(self):
         return self.search_description or self.hero_intro
-
-    def get_social_image(self):
-        return self.hero_image
 
 
 # The award's three processes. Feature apps match their own vocabularies (resource processes, board sections)

@@ -2,8 +2,16 @@
 
 A backup is one folder: a native database dump (SQLite's online backup API, or `pg_dump` custom format for
 PostgreSQL), `media.tar.gz`, and `manifest.json` with the row count of every table and the SHA-256 of the
-dump and of every media file. `restore` checks the dump against the manifest before touching anything, and
-checks row counts and media checksums again afterwards.
+dump, the archive and every media file.
+
+Media are read and written through Django's storage API (`default_storage`), never as a folder on this server:
+the media are wherever the site keeps them, the local MEDIA_ROOT or an S3 bucket (AWS_STORAGE_BUCKET_NAME), and
+a backup made from a server that only sees an empty local folder would hold no media and look whole. For the
+same reason a backup refuses to finish when files the database refers to are not in it.
+
+`restore` checks the dump, the archive and every file in it against the manifest before touching anything,
+replaces the database, makes the storage hold exactly the backup's files (overwriting keys that exist, deleting
+those the backup does not have), and checks row counts and media checksums again afterwards.
 """
 
 import hashlib
@@ -14,16 +22,22 @@ import sqlite3
 import subprocess  # noqa: S404 - pg_dump/pg_restore with arguments we build, no shell  # nosec B404
 import tarfile
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.core.files import File
+from django.core.files.storage import default_storage, storages
+from django.db import connection, models
 from django.utils import timezone
 
 MANIFEST = "manifest.json"
 MEDIA_ARCHIVE = "media.tar.gz"
+MEDIA_FOLDER = "media"  # the archive's top folder: media/<storage name>
 SQLITE_DUMP = "db.sqlite3"
 POSTGRES_DUMP = "db.pgdump"
+CHUNK = 1 << 20
+SPOOL_IN_MEMORY = 8 << 20  # a media file up to this size is copied in memory, a larger one through a temporary file
 
 
 class BackupError(Exception):
@@ -31,22 +45,58 @@ class BackupError(Exception):
 
 
 def sha256_of(path):
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+        return _sha256_of_stream(handle)
+
+
+def _sha256_of_stream(stream):
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(CHUNK), b""):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
-def media_checksums(media_root=None):
-    root = Path(media_root or settings.MEDIA_ROOT)
-    if not root.exists():
-        return {}
-    return {
-        path.relative_to(root).as_posix(): sha256_of(path)
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.is_symlink()
-    }
+def media_names(storage=None):
+    """Every file in the media storage, by its storage name (`original_images/x.jpg`), sorted.
+
+    Walked with `listdir`, which every Django storage has: a folder's tree on the file system, a bucket's keys
+    (below the storage's `location`) on S3."""
+    storage = storage or default_storage
+    names, folders = [], [""]
+    while folders:
+        folder = folders.pop()
+        try:
+            subfolders, files = storage.listdir(folder)
+        except FileNotFoundError:  # a local MEDIA_ROOT nothing has been uploaded to yet
+            continue
+        prefix = f"{folder}/" if folder else ""
+        folders += [prefix + name for name in subfolders]
+        names += [prefix + name for name in files]
+    return sorted(names)
+
+
+def media_checksums(storage=None):
+    """{storage name: SHA-256} of every file in the media storage, read through the storage."""
+    storage = storage or default_storage
+    checksums = {}
+    for name in media_names(storage):
+        with storage.open(name, "rb") as handle:
+            checksums[name] = _sha256_of_stream(handle)
+    return checksums
+
+
+def referenced_media():
+    """The names of the files the database's file fields point at (images, renditions, documents, board
+    attachments, avatars…) that live in the media storage: what a restored site needs besides its rows."""
+    names = set()
+    for model in apps.get_models():
+        if model._meta.proxy:
+            continue
+        for field in model._meta.local_concrete_fields:
+            if isinstance(field, models.FileField) and field.storage is default_storage:
+                rows = model._base_manager.filter(**{f"{field.name}__isnull": False}).exclude(**{field.name: ""})
+                names.update(rows.values_list(field.name, flat=True))
+    return names
 
 
 def table_row_counts():
@@ -107,6 +157,7 @@ def create_backup(target_root=None, now=None):
     try:
         connection.ensure_connection()
         counts = table_row_counts()
+        referenced = referenced_media()  # read with the row counts, just before the dump
         if engine == "sqlite":
             dump = folder / SQLITE_DUMP
             target = sqlite3.connect(dump)
@@ -118,18 +169,24 @@ def create_backup(target_root=None, now=None):
             dump = folder / POSTGRES_DUMP
             env, args = _pg_env_and_args()
             _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(dump), *args], env)
-        media_root = Path(settings.MEDIA_ROOT)
-        with tarfile.open(folder / MEDIA_ARCHIVE, "w:gz") as archive:
-            if media_root.exists():
-                archive.add(media_root, arcname="media")
+        media = _archive_media(folder / MEDIA_ARCHIVE)
+        missing = sorted(referenced - set(media))
+        if missing:
+            raise BackupError(
+                f"{len(missing)} file(s) the database refers to are not in the media storage "
+                f"({_storage_label()}), so the backup would not hold them: {', '.join(missing[:10])}"
+                f"{' …' if len(missing) > 10 else ''}. Check that this server uses the site's storage "
+                "(AWS_STORAGE_BUCKET_NAME and the other AWS_ variables, or MEDIA_ROOT)."
+            )
         manifest = {
             "format": 1,
             "created": timezone.now().isoformat(),
             "engine": engine,
+            "media_storage": _storage_label(),
             "database_dump": {"file": dump.name, "sha256": sha256_of(dump)},
             "media_archive": {"file": MEDIA_ARCHIVE, "sha256": sha256_of(folder / MEDIA_ARCHIVE)},
             "row_counts": counts,
-            "media": media_checksums(media_root),
+            "media": media,
         }
         (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     except BaseException:
@@ -138,8 +195,44 @@ def create_backup(target_root=None, now=None):
     return folder
 
 
+def _storage_label():
+    """Which storage the media came from, for the manifest and messages: its class and bucket or folder."""
+    storage = storages["default"]
+    kind = f"{type(storage).__module__}.{type(storage).__name__}"
+    where = getattr(storage, "bucket_name", None) or getattr(storage, "location", "")
+    return f"{kind} {where}".strip()
+
+
+def _archive_media(archive_path):
+    """Copy every file of the media storage into the archive as media/<name>; return {name: SHA-256}.
+
+    Each file is read once, through the storage, into a spooled copy that is hashed on the way, so the checksum
+    in the manifest is that of the very bytes archived."""
+    checksums = {}
+    with tarfile.open(archive_path, "w:gz") as archive:
+        for name in media_names():
+            with default_storage.open(name, "rb") as source, _spooled() as copy:
+                digest = hashlib.sha256()
+                for chunk in iter(lambda: source.read(CHUNK), b""):
+                    digest.update(chunk)
+                    copy.write(chunk)
+                member = tarfile.TarInfo(f"{MEDIA_FOLDER}/{name}")
+                member.size = copy.tell()
+                member.mtime = int(timezone.now().timestamp())
+                copy.seek(0)
+                archive.addfile(member, copy)
+                checksums[name] = digest.hexdigest()
+    return checksums
+
+
+def _spooled():
+    return tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+
+
 def read_verified_manifest(folder):
-    """The manifest, after checking the dump and media archive are the ones it describes."""
+    """The manifest, after checking the dump, the media archive and every file in it are the ones it describes.
+
+    Nothing is changed by this check: restore runs it before it touches the database or the media."""
     folder = Path(folder)
     try:
         manifest = json.loads((folder / MANIFEST).read_text())
@@ -151,7 +244,35 @@ def read_verified_manifest(folder):
             raise BackupError(f"{path} is missing.")
         if sha256_of(path) != manifest[part]["sha256"]:
             raise BackupError(f"{path} does not match the manifest's checksum: the backup is damaged.")
+    archived = {}
+    for name, stream in _archived_media(folder / manifest["media_archive"]["file"]):
+        archived[name] = _sha256_of_stream(stream)
+    for name, checksum in manifest["media"].items():
+        if archived.get(name) != checksum:
+            state = "is different" if name in archived else "is missing"
+            raise BackupError(f"media {name} {state} in {MEDIA_ARCHIVE}: the backup is damaged.")
+    extra = sorted(set(archived) - set(manifest["media"]))
+    if extra:
+        raise BackupError(f"{MEDIA_ARCHIVE} holds files the manifest does not list: {', '.join(extra[:10])}.")
     return manifest
+
+
+def _archived_media(archive_path):
+    """(storage name, readable stream) of each file in a media archive, refusing anything but plain files with
+    relative names below media/ (no absolute paths, no '..', no links or devices)."""
+    with tarfile.open(archive_path, "r:gz") as archive:
+        for member in archive:
+            path = PurePosixPath(member.name)
+            if member.isdir() and path.parts in ((MEDIA_FOLDER,), (".",)):
+                continue
+            inside = path.parts[1:] if path.parts[:1] == (MEDIA_FOLDER,) else ()
+            if not inside or path.is_absolute() or ".." in inside or "\\" in member.name:
+                raise BackupError(f"{MEDIA_ARCHIVE} holds {member.name!r}, which is not a media file's name.")
+            if member.isdir():
+                continue
+            if not member.isfile():
+                raise BackupError(f"{MEDIA_ARCHIVE} holds {member.name!r}, which is not a plain file.")
+            yield "/".join(inside), archive.extractfile(member)
 
 
 def restore_backup(folder):
@@ -179,28 +300,29 @@ def restore_backup(folder):
             + [str(dump)],
             env,
         )
-    _restore_media(folder / manifest["media_archive"]["file"], Path(settings.MEDIA_ROOT))
+    _restore_media(folder / manifest["media_archive"]["file"], set(manifest["media"]))
     return compare_with_manifest(manifest)
 
 
-def _restore_media(archive_path, media_root):
-    """Unpack to a sibling folder first, then swap it in: a failed unpack leaves the current media alone."""
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=media_root.parent))
-    try:
-        with tarfile.open(archive_path, "r:gz") as archive:
-            archive.extractall(staging, filter="data")  # refuses absolute paths, '..' and devices
-        unpacked = staging / "media"
-        unpacked.mkdir(exist_ok=True)
-        if media_root.exists():
-            for child in media_root.iterdir():
-                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
-        else:
-            media_root.mkdir()
-        for child in unpacked.iterdir():
-            shutil.move(str(child), media_root / child.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+def _restore_media(archive_path, backed_up):
+    """Make the media storage hold exactly the archive's files.
+
+    Files the backup does not have are deleted (a bucket keeps no stray objects); a file whose name exists is
+    deleted before it is written again, because a storage that never overwrites (S3 with `file_overwrite`
+    off, the file system) would otherwise save it under a new name and leave the old bytes in place."""
+    storage = default_storage
+    present = set(media_names(storage))
+    for name in sorted(present - backed_up):
+        storage.delete(name)
+    for name, stream in _archived_media(archive_path):
+        with _spooled() as copy:
+            shutil.copyfileobj(stream, copy, CHUNK)  # seekable: a storage may read the content more than once
+            copy.seek(0)
+            if name in present:
+                storage.delete(name)
+            saved = storage.save(name, File(copy, name=name))
+        if saved != name:
+            raise BackupError(f"media {name} was saved as {saved}: the storage changed its name.")
 
 
 def compare_with_manifest(manifest):

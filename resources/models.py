@@ -13,21 +13,18 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
-from django.utils import timezone
-from django.utils.feedgenerator import Rss201rev2Feed
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock, validate_video_url
-from home.models import IndexedWithChildRelationsMixin, OneQueryChildRouteMixin, PageMetaMixin
+from home.models import IndexedWithChildRelationsMixin, OneQueryChildRouteMixin, PageMetaMixin, image_with_alt_text
 from home.routing import page_view
 
 # The award's three processes, each with a listing at <library>/<slug>/.
@@ -207,7 +204,7 @@ class ResourceIndexPage(OneQueryChildRouteMixin, RoutablePageMixin, PageMetaMixi
         listings = [f"{slug}/" for slug in processes] + [f"tag/{slug}/" for slug in tags]
         return urls + [{"location": f"{base}{path}", "lastmod": lastmod} for path in listings]
 
-    # Routes (README "Layout"); the views live in resources/views.py.
+    # Routes (README "Layout"); the views live in resources/views.py and resources/feeds.py.
     library = page_view("", "resources.views.library_listing", name="library")
     tags = page_view("tag/", "resources.views.all_tags", name="tags")
     tag = page_view("tag/<slug:tag_slug>/", "resources.views.tag_listing", name="tag")
@@ -218,37 +215,7 @@ class ResourceIndexPage(OneQueryChildRouteMixin, RoutablePageMixin, PageMetaMixi
         regex=True,
     )
 
-    @path("feed/")
-    def feed(self, request):
-        """RSS 2.0 feed of the newest resources: public pages only, nothing private."""
-        feed = Rss201rev2Feed(
-            title=f"New resources: {self.title}",
-            link=self.get_full_url(request),
-            description=self.intro or "New resources for Schools of Sanctuary in Coventry.",
-            language="en-gb",
-            feed_url=request.build_absolute_uri(),
-        )
-        items = (
-            self.resources()
-            .select_related("resource_type")
-            .prefetch_related("tagged_items__tag")
-            .order_by("-publication_date", "-pk")[:20]
-        )
-        for resource in items:
-            published = datetime.datetime.combine(resource.publication_date, datetime.time(9, 0))
-            feed.add_item(
-                title=resource.title,
-                link=resource.get_full_url(request),
-                description=resource.summary,
-                unique_id=resource.get_full_url(request),
-                pubdate=timezone.make_aware(published),
-                updateddate=resource.last_published_at,
-                categories=[item.tag.name for item in resource.tagged_items.all()]
-                + ([resource.resource_type.name] if resource.resource_type else []),
-            )
-        response = HttpResponse(content_type="application/rss+xml; charset=utf-8")
-        feed.write(response, "utf-8")
-        return response
+    feed = page_view("feed/", "resources.feeds.library_feed", name="feed")
 
 
 class ResourcePageForm(WagtailAdminPageForm):
@@ -274,7 +241,14 @@ class ResourcePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
+CardImage = image_with_alt_text(
+    "thumbnail",
+    help_text="Shown on the card. A cover, screenshot or illustration. Photos of pupils need consent.",
+    alt_help_text="Describe the image if it adds information; leave empty if it is decorative.",
+)
+
+
+class ResourcePage(CardImage, IndexedWithChildRelationsMixin, PageMetaMixin, Page):
     """One resource: a guide, lesson plan, video… with what it is for and where to get it."""
 
     summary = models.TextField(
@@ -284,19 +258,6 @@ class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
     )
     body = StreamField(
         BaseStreamBlock(), blank=True, help_text="Optional: how schools can use the resource, tips, context."
-    )
-    thumbnail = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Shown on the card. A cover, screenshot or illustration. Photos of pupils need consent.",
-    )
-    thumbnail_alt = models.CharField(
-        max_length=250,
-        blank=True,
-        help_text="Describe the image if it adds information; leave empty if it is decorative.",
     )
     tags = ClusterTaggableManager(
         through=TaggedResource,
@@ -381,7 +342,7 @@ class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
             ],
             heading="Where to get it (at least one)",
         ),
-        MultiFieldPanel([FieldPanel("thumbnail"), FieldPanel("thumbnail_alt")], heading="Card image"),
+        CardImage.image_panel(heading="Card image"),
         FieldPanel("body"),
         FieldPanel("related_page"),
     ]
@@ -407,9 +368,6 @@ class ResourcePage(IndexedWithChildRelationsMixin, PageMetaMixin, Page):
 
     def get_meta_description(self):
         return self.search_description or self.summary
-
-    def get_social_image(self):
-        return self.thumbnail
 
     @property
     def external_host(self):

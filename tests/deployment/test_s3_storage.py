@@ -19,7 +19,6 @@ import io
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -28,14 +27,12 @@ from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import boto3
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.test import override_settings
-from moto.server import ThreadedMotoServer
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -43,15 +40,13 @@ from wagtail.models import Collection, CollectionViewRestriction
 
 from board.models import BoardPage, BoardPost
 from demo.files import make_pdf
+from tests import s3_server
 from tests.factories import jpeg_with_gps, make_board, post_data, upload
 
 pytestmark = pytest.mark.django_db
 
 REPO = Path(__file__).resolve().parents[2]
-PORTS = range(8600, 8700)
 BUCKET = "sanctuary-media"
-REGION = "eu-west-2"
-CREDENTIALS = {"aws_access_key_id": "AKIAMOTOTESTKEY00000", "aws_secret_access_key": "moto-test-secret-key"}
 SECRET = "x" * 20 + "s3-storage-test-key-0123456789abcdefghijklmn"
 
 # Run by production settings in a fresh interpreter: the settings path from the environment, end to end.
@@ -72,32 +67,16 @@ print(json.dumps({
 """
 
 
-def free_port():
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS}")
-
-
 @pytest.fixture(scope="module")
 def endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    with s3_server.moto_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def s3(endpoint):
     """A client of our own, to look in the bucket from outside the app."""
-    client = boto3.client("s3", endpoint_url=endpoint, region_name=REGION, **CREDENTIALS)
-    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-    return client
+    return s3_server.create_bucket(endpoint, BUCKET)
 
 
 @pytest.fixture(scope="module")
@@ -107,11 +86,7 @@ def from_production_settings(endpoint, s3):
     env.update(
         DJANGO_SETTINGS_MODULE="cms.settings.production",
         SECRET_KEY=SECRET,
-        AWS_STORAGE_BUCKET_NAME=BUCKET,
-        AWS_S3_ENDPOINT_URL=endpoint,
-        AWS_S3_REGION_NAME=REGION,
-        AWS_ACCESS_KEY_ID=CREDENTIALS["aws_access_key_id"],
-        AWS_SECRET_ACCESS_KEY=CREDENTIALS["aws_secret_access_key"],
+        **s3_server.aws_environment(endpoint, BUCKET),
     )
     result = subprocess.run(
         [sys.executable, "-c", WRITE_THROUGH_SETTINGS],

@@ -6,6 +6,7 @@ from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
 from home.models import ContentPage, SiteSettings
+from tests.factories import make_board
 
 
 def test_healthz_answers_ok_with_the_database(client, db, django_assert_num_queries):
@@ -58,12 +59,48 @@ def test_404_page_is_in_the_site_look(client, demo_home):
     assert "EMAS Teacher Team" in html  # the footer from site settings
 
 
+def test_403_page_is_in_the_site_look(client, demo_home):
+    board = make_board(demo_home)
+    response = client.get(f"{board.url}export/csv/")  # moderators only
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>You cannot see this page</h1>" in html
+    assert 'class="skip-link"' in html
+    assert "EMAS Teacher Team" in html  # the footer from site settings
+
+
 def test_500_page_renders_without_a_database_or_request():
     from django.template.loader import render_to_string
 
     html = render_to_string("500.html")
     assert "Sorry, there is a problem with the service" in html
     assert "024 7697 5491" in html
+
+
+@pytest.mark.parametrize(
+    ("template", "heading"),
+    [
+        ("500.html", "Sorry, there is a problem with the service"),
+        ("403_csrf.html", "This form has expired"),
+        ("400.html", "Sorry, this request could not be understood"),
+    ],
+)
+def test_pages_rendered_without_a_request_share_one_standalone_frame(template, heading):
+    """error_base.html: no context processors or database, one <h1>, the skip link, a way home."""
+    from django.template.loader import render_to_string
+
+    html = render_to_string(template)
+    assert f"<title>{heading} | Coventry Schools of Sanctuary</title>" in html
+    assert html.count("<h1>") == 1 and f"<h1>{heading}</h1>" in html
+    assert 'class="skip-link"' in html and 'id="main-content"' in html
+    assert '<a href="/">Go to the home page</a>' in html
+
+
+@override_settings(ALLOWED_HOSTS=["testserver"])
+def test_a_request_for_another_host_gets_the_plain_400_page(client, demo_home):
+    response = client.get("/", HTTP_HOST="elsewhere.example")
+    assert response.status_code == 400
+    assert "Sorry, this request could not be understood" in response.content.decode()
 
 
 def test_footer_and_contact_details_come_from_site_settings(client, demo_home):

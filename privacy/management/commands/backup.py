@@ -6,7 +6,7 @@ from privacy.backup import BackupError, create_backup, read_verified_manifest
 
 
 class Command(BaseCommand):
-    help = "Back up the database (native dump) and media into a timestamped folder with a manifest."
+    help = "Back up the database (native dump) and the media (the site's storage: folder or S3 bucket) with a manifest."
 
     def add_arguments(self, parser):
         parser.add_argument("--output-dir", help="Folder to create the backup in (default: BACKUP_DIR, ./backups).")
@@ -20,6 +20,6 @@ class Command(BaseCommand):
         rows = sum(manifest["row_counts"].values())
         self.stdout.write(
             f"Backed up {manifest['engine']}: {len(manifest['row_counts'])} tables, {rows} rows, "
-            f"{len(manifest['media'])} media files."
+            f"{len(manifest['media'])} media files from {manifest['media_storage']}."
         )
         self.stdout.write(str(folder))
