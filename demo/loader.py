@@ -314,27 +314,32 @@ class Part:
     # --- Files: made once, found again by title -----------------------------------------------------------------
 
     def picture(self, key):
-        spec = self.data["pictures"][key]
-        Image = get_image_model()
-        image = Image.objects.filter(title=spec["title"]).first()
-        if image is None:
-            image = Image(
-                title=spec["title"],
-                description=illustration_description(spec["drawing"]),
-                file=ImageFile(io.BytesIO(make_banner_image(name=spec["drawing"])), name=spec["file"]),
-            )
-            image.save()
-        return image
+        return self._made_once(get_image_model(), self.data["pictures"][key], self._new_picture)
 
     def document(self, key):
-        spec = self.data["documents"][key]
-        Document = get_document_model()
-        document = Document.objects.filter(title=spec["title"]).first()
-        if document is None:
-            document = Document(title=spec["title"])
-            document.file.save(spec["file"], ContentFile(make_pdf(spec["title"], spec["lines"])), save=False)
-            document._set_document_file_metadata()  # size and hash, as an upload in the admin would record
-            document.save()
+        return self._made_once(get_document_model(), self.data["documents"][key], self._new_document)
+
+    @staticmethod
+    def _made_once(model, spec, make):
+        """The image or document titled as `spec` says, made by `make(spec)` the first time only."""
+        return model.objects.filter(title=spec["title"]).first() or make(spec)
+
+    @staticmethod
+    def _new_picture(spec):
+        image = get_image_model()(
+            title=spec["title"],
+            description=illustration_description(spec["drawing"]),
+            file=ImageFile(io.BytesIO(make_banner_image(name=spec["drawing"])), name=spec["file"]),
+        )
+        image.save()
+        return image
+
+    @staticmethod
+    def _new_document(spec):
+        document = get_document_model()(title=spec["title"])
+        document.file.save(spec["file"], ContentFile(make_pdf(spec["title"], spec["lines"])), save=False)
+        document._set_document_file_metadata()  # size and hash, as an upload in the admin would record
+        document.save()
         return document
 
     # --- Settings and rows ------------------------------------------------------------------------------------
