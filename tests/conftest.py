@@ -110,6 +110,19 @@ def _transactional_tests_start_as_migrated(request):
             states.use("migrated")
 
 
+def pytest_runtest_setup(item):
+    """`@pytest.mark.postgresql(reason, redis=False)`: the test proves something only on PostgreSQL (and Redis):
+    elsewhere it is skipped, saying why and where it runs (CI's second pass sets DATABASE_URL and REDIS_URL)."""
+    marker = item.get_closest_marker("postgresql")
+    if marker is None:
+        return
+    on_postgresql = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    needs_redis = marker.kwargs.get("redis", False)
+    if not on_postgresql or (needs_redis and not settings.REDIS_URL):
+        where = "PostgreSQL + Redis (DATABASE_URL and REDIS_URL)" if needs_redis else "PostgreSQL (DATABASE_URL)"
+        pytest.skip(f"Runs on {where}, as in CI's second pass: {marker.args[0]}")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a transactional test (flushed), the database is as migrated again if an ordinary test comes next."""

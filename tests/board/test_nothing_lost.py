@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 from http.cookiejar import CookieJar
 
 import pytest
-from django.db import connection
 from django.test import override_settings
 
 from board.models import BoardPost
@@ -18,10 +17,9 @@ POSTS_PER_CLIENT = 25
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="Concurrency needs a real multi-connection database: SQLite serialises every writer, so the test "
-        "proves nothing there. It runs in CI on PostgreSQL (.ci/run sets DATABASE_URL).",
+    pytest.mark.postgresql(
+        "concurrency needs a real multi-connection database; SQLite serialises every writer, so the test proves "
+        "nothing there."
     ),
 ]
 

@@ -36,10 +36,9 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 RATE_LIMIT = 3
 
-pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" or not REDIS_URL,
-    reason="Two app servers need a shared server database and Redis: runs on PostgreSQL + Redis "
-    "(CI's second pass, DATABASE_URL + REDIS_URL); SQLite and the local-memory cache are per process.",
+pytestmark = pytest.mark.postgresql(
+    "two app servers need a shared server database and Redis; SQLite and the local-memory cache are per process.",
+    redis=True,
 )
 
 

@@ -12,10 +12,7 @@ from events.models import EventIndexPage, EventPage, EventRegistration
 from events.services import register_for_event
 from tests.factories import build_demo_home
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Needs real row locks and parallel connections: runs on PostgreSQL (CI's second pass, DATABASE_URL).",
-)
+pytestmark = pytest.mark.postgresql("needs real row locks and parallel connections.")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,10 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="The expression index is PostgreSQL's; SQLite's search backend (FTS5) has its own index.",
-)
+pytestmark = pytest.mark.postgresql("the expression index is PostgreSQL's; SQLite's search backend (FTS5) has its own.")
 
 
 def _search_queries(query):

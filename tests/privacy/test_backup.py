@@ -213,9 +213,8 @@ def test_archive_missing_a_file_of_the_manifest_is_refused_before_anything_is_to
     assert media.files() == {"documents/kept.txt": b"changed since the backup", "documents/lost.txt": b"lost"}
 
 
+@pytest.mark.postgresql("the PostgreSQL path of backup and restore (pg_dump and psql).")
 def test_round_trip_on_postgresql(tmp_path, database_states, transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL path: runs when DATABASE_URL points at PostgreSQL (CI's second pass).")
     import psycopg
 
     db = settings.DATABASES["default"]
