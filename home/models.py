@@ -144,7 +144,8 @@ def image_with_alt_text(image_field="image", *, help_text, alt_help_text, alt_te
             related_name="+",
             help_text=help_text,
         ),
-        f"{image_field}_alt": models.CharField(max_length=250, blank=True, help_text=alt_help_text),
+        # "Alt text", not Django's "<image> alt": the term editors meet in Wagtail's image chooser and guidance.
+        f"{image_field}_alt": models.CharField("alt text", max_length=250, blank=True, help_text=alt_help_text),
     }
     name = image_field.title().replace("_", "") + "AndAltText"
     return type(ImageWithAltText)(

@@ -1,6 +1,8 @@
 """The picture and its alt text (home.models.image_with_alt_text): declared once for the four models that have one,
 under the names their columns and stored revisions already use, with alt text required only on the board."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -65,7 +67,10 @@ def test_a_board_photo_needs_alt_text_and_the_admin_says_so_beside_the_field(cli
         "school": "",
         "email": "",
     }
-    response = client.post(f"/admin/snippets/board/boardpost/edit/{post.pk}/", data)
+    url = f"/admin/snippets/board/boardpost/edit/{post.pk}/"
+    # Labelled as editors know it from Wagtail's image chooser, not "Image alt".
+    assert re.search(r'<label [^>]*for="id_image_alt"[^>]*>\s*Alt text\s*<', client.get(url).content.decode())
+    response = client.post(url, data)
     assert response.status_code == 200
     assert response.context["form"].errors == {"image_alt": ["Describe the image for people who cannot see it."]}
     post.refresh_from_db()
