@@ -21,6 +21,7 @@ from wagtail.models import Collection
 from page_cache import cache as page_cache
 
 from .apps import BOARD_COLLECTION_NAME
+from .emails import send_moderator_digest, send_rejection_email
 from .models import (
     BlockedWord,
     BoardComment,
@@ -195,7 +196,7 @@ def approve(post, user):
 
 
 def reject(post, user, reason):
-    """Reject with a reason; the poster is told by email (in the background) if they gave an address.
+    """Reject with a reason; the poster is told by email (through the outbox) if they gave an address.
 
     A rejected post never returns to the board, so its image goes now, with its description (board/images.py).
     """
@@ -210,8 +211,7 @@ def reject(post, user, reason):
         post.reports.filter(resolved=False).update(resolved=True)
         log(post, "board.reject", user=user, data={"reason": reason})
         if post.email:
-            post_id = post.pk
-            transaction.on_commit(lambda: _enqueue_rejection_email(post_id))
+            send_rejection_email(post.pk)  # into the outbox with the decision, delivered after commit
     return post
 
 
@@ -323,12 +323,6 @@ def moderate_comment(comment, user, approve_it):
 
 
 def _enqueue_digest():
-    from .tasks import send_moderator_digest
-
-    send_moderator_digest.enqueue()
-
-
-def _enqueue_rejection_email(post_id):
-    from .tasks import send_rejection_email
-
-    send_rejection_email.enqueue(post_id)
+    """After a post or comment is committed: tell moderators now, unless they were told within the interval (the
+    scheduled digest job tells them at the end of it)."""
+    send_moderator_digest()

@@ -9,7 +9,10 @@ status field rather than snippet draft state, because a post's life (pending →
 hidden after reports) is a moderation decision, not an editor's draft.
 """
 
+from datetime import timedelta
+
 import django_filters
+from django.conf import settings
 from django.db.models import F, Prefetch, Q
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -24,8 +27,10 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 
 from home.admin_exports import ListingExportMixin
 from home.templatetags.site_tags import render_slot
+from scheduler.jobs import ScheduledJob
 
 from . import admin_views, personal_data, services, structure
+from .emails import send_moderator_digest
 from .forms import RejectForm
 from .models import BlockedWord, BoardComment, BoardPage, BoardPost, BoardSection
 
@@ -350,3 +355,17 @@ def process_board_posts(context, process):
 # This app's part of a new site's structure, and of the personal-data map (README "Which app may import which").
 hooks.register("register_site_structure", structure.load)
 hooks.register("register_personal_data", lambda: personal_data)
+
+
+@hooks.register("register_scheduled_jobs")
+def board_jobs():
+    """The digest also goes out when a post arrives; this tells moderators of posts that arrived while the last
+    digest's interval was still running."""
+    return [
+        ScheduledJob(
+            "board_moderator_digest",
+            timedelta(seconds=settings.BOARD_DIGEST_INTERVAL_SECONDS),
+            send_moderator_digest,
+            "email moderators how many posts and comments wait (at most one per interval)",
+        )
+    ]

@@ -8,10 +8,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from board import views as board_views
 from home import views as home_views
+from outbox import views as outbox_views
 from security import secret_guessing
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
+    path("healthz/worker", outbox_views.worker_health, name="worker_health"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("search/", home_views.search, name="search"),

@@ -64,14 +64,11 @@ def email_attendees(request, event_id):
     counts = {"confirmed": reachable.confirmed().count(), "waiting": reachable.waiting_in_order().count()}
     form = AttendeeMessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from .tasks import send_attendee_message
+        from .emails import queue_attendee_message
 
         data = form.cleaned_data
-        transaction.on_commit(
-            lambda: send_attendee_message.enqueue(
-                event.pk, data["subject"], data["message"], data["include_waiting_list"]
-            )
-        )
+        with transaction.atomic():  # every attendee's email queued, or none
+            queue_attendee_message(event.pk, data["subject"], data["message"], data["include_waiting_list"])
         recipients = counts["confirmed"] + (counts["waiting"] if data["include_waiting_list"] else 0)
         messages.success(request, f"Your message to {recipients} people about “{event.title}” is being sent.")
         return redirect(reverse("events_eventregistration_modeladmin_index") + f"?event__page_ptr__exact={event.pk}")

@@ -113,9 +113,10 @@ def _lock_event(event):
 
 
 def _enqueue_email(registration_id, kind):
-    from .tasks import send_registration_email
+    """Into the outbox in this transaction: the sign-up and its email are stored together or not at all."""
+    from .emails import queue_registration_email
 
-    transaction.on_commit(lambda: send_registration_email.enqueue(registration_id, kind))
+    queue_registration_email(registration_id, kind)
 
 
 def _active_registration(event_id, email):

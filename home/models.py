@@ -7,7 +7,7 @@ feature apps add their own page types beneath the home page.
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -405,10 +405,10 @@ class FormPage(RoutablePageMixin, PageMetaMixin, FormMixin, Page):
         cleaned = {k: v for k, v in form.cleaned_data.items() if k != HONEYPOT_FIELD_NAME}
         with page_cache.changes_only():  # an enquiry changes no public page
             submission = self.get_submission_class().objects.create(form_data=cleaned, page=self)
-        transaction.on_commit(lambda: self.notify_enquiry_address(submission.pk))
+        self.notify_enquiry_address(submission.pk)  # queued with the submission, delivered after commit
         return submission
 
     def notify_enquiry_address(self, submission_id):
-        from .tasks import send_enquiry_email
+        from .emails import send_enquiry_email
 
-        send_enquiry_email.enqueue(submission_id)
+        send_enquiry_email(submission_id)

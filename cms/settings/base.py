@@ -44,10 +44,21 @@ def env_list(name, default=()):
 
 # --- Applications and middleware ------------------------------------------------------------------------------
 
-# The project's own apps: the platform (security, privacy, page cache), the base, the features, then the demo (a
-# leaf: demo content and bench data, no models). Wagtail hooks (personal data, site structure, home-page slots) are
-# called in this order.
-LOCAL_APPS = ["security", "privacy", "page_cache", "home", "events", "resources", "board", "demo"]
+# The project's own apps: the platform (security, privacy, page cache, mail outbox, scheduled jobs), the base, the
+# features, then the demo (a leaf: demo content and bench data, no models). Wagtail hooks (personal data, site
+# structure, home-page slots, scheduled jobs) are called in this order.
+LOCAL_APPS = [
+    "security",
+    "privacy",
+    "page_cache",
+    "outbox",
+    "scheduler",
+    "home",
+    "events",
+    "resources",
+    "board",
+    "demo",
+]
 
 INSTALLED_APPS = [
     *LOCAL_APPS,
@@ -70,6 +81,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -276,7 +288,18 @@ EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Coventry Schools of Sanctuary <no-reply@coventry.gov.uk>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
-# Background work (emails): django-tasks, run immediately unless a worker backend is configured.
+# Every email goes into the outbox first (outbox/), in the transaction that promised it; the worker delivers it
+# through OUTBOX_DELIVERY_BACKEND (the environment's EMAIL_BACKEND: SMTP in production). Mail sent by code that does
+# not know the outbox (Wagtail's password reset) goes there too, through this EMAIL_BACKEND.
+EMAIL_BACKEND = "outbox.backends.OutboxBackend"
+OUTBOX_DELIVERY_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "10"))  # then "failed", shown in the admin's outbox
+OUTBOX_RETRY_SECONDS = int(env("OUTBOX_RETRY_SECONDS", "60"))  # first wait; doubles each try, at most 6 hours
+OUTBOX_LEASE_SECONDS = int(env("OUTBOX_LEASE_SECONDS", "120"))  # a worker silent this long is taken over
+OUTBOX_STALL_SECONDS = int(env("OUTBOX_STALL_SECONDS", "300"))  # /healthz/worker answers 503 beyond this
+
+# Background work: django-tasks. Production runs `manage.py db_worker` on the database queue (django-tasks-db);
+# development and tests deliver at once, when the request's transaction commits (one process, no worker to start).
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
@@ -376,6 +399,8 @@ BOARD_DIGEST_INTERVAL_SECONDS = int(env("BOARD_DIGEST_INTERVAL_SECONDS", str(15 
 EVENT_REGISTRATION_RETENTION_DAYS = int(env("EVENT_REGISTRATION_RETENTION_DAYS", "180"))  # after the event ends
 BOARD_EMAIL_RETENTION_DAYS = int(env("BOARD_EMAIL_RETENTION_DAYS", "90"))  # after the post was made
 ENQUIRY_RETENTION_DAYS = int(env("ENQUIRY_RETENTION_DAYS", "365"))  # after the enquiry was sent
+OUTBOX_SENT_RETENTION_DAYS = int(env("OUTBOX_SENT_RETENTION_DAYS", "30"))  # after it was delivered
+OUTBOX_FAILED_RETENTION_DAYS = int(env("OUTBOX_FAILED_RETENTION_DAYS", "90"))  # after it was queued
 # Where `make backup` writes (gitignored, dockerignored).
 BACKUP_DIR = Path(env("BACKUP_DIR", BASE_DIR / "backups"))
 

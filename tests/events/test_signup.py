@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from events.models import EventRegistration
 from events.services import make_cancel_token, registration_from_cancel_token
+from outbox.models import OutboxMessage
 
 Status = EventRegistration.Status
 
@@ -400,12 +401,16 @@ class BrokenEmailBackend(BaseEmailBackend):
 def test_a_broken_mail_server_does_not_fail_the_signup(
     client, make_event, signup_data, settings, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.events.test_signup.BrokenEmailBackend"
+    settings.OUTBOX_DELIVERY_BACKEND = "tests.events.test_signup.BrokenEmailBackend"
     event = make_event()
     response = sign_up(client, event, signup_data, django_capture_on_commit_callbacks)
     assert response.status_code == 200
     assert "Your place is booked" in response.content.decode()
     assert EventRegistration.objects.get().status == Status.CONFIRMED
+    # The email is not lost: it waits in the outbox for its next try, with the reason (tests/outbox has the rest).
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts, message.to) == ("queued", 1, [signup_data["email"]])
+    assert message.last_error == "ConnectionRefusedError: mail server down"
 
 
 @pytest.mark.parametrize("someone_waiting", [False, True], ids=["nobody-waiting", "someone-waiting"])

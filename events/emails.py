@@ -1,4 +1,4 @@
-"""Emails about registrations, sent in the background after the sign-up's transaction commits.
+"""Emails about registrations, queued in the outbox in the sign-up's own transaction and delivered by the worker.
 
 None of them carries text the signer typed (no name, school, role or access needs), not even in "Hello": the
 address is whatever somebody typed in the form, never confirmed, so a sign-up named "Claim your prize at
@@ -10,9 +10,10 @@ the booking.
 """
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django_tasks import task
+
+from outbox.mail import queue_email
 
 SUBJECTS = {
     "confirmed": "Your place is booked: {title}",
@@ -22,8 +23,12 @@ SUBJECTS = {
 }
 
 
-@task()
-def send_registration_email(registration_id, kind):
+# One email of each kind per registration, whatever retries or double submissions happen; "already" is told
+# each time someone signs up again with the address.
+ONCE_PER_REGISTRATION = ("confirmed", "waiting", "promoted")
+
+
+def queue_registration_email(registration_id, kind):
     """Confirmation, waiting-list notice, promotion notice, or "you are already signed up" (after a second
     sign-up with the same address, told here rather than on the page). Nothing is sent for a cancelled or
     anonymised row."""
@@ -54,11 +59,11 @@ def send_registration_email(registration_id, kind):
     )
     if has_place:
         message.attach(f"{event.slug}.ics", calendar_bytes([event], event.title), "text/calendar")
-    message.send()
+    key = f"event-registration-{registration.pk}-{kind}" if kind in ONCE_PER_REGISTRATION else None
+    queue_email(message, purpose="Event sign-up", key=key)
 
 
-@task()
-def send_attendee_message(event_id, subject, message, include_waiting_list=False):
+def queue_attendee_message(event_id, subject, message, include_waiting_list=False):
     """An editor's message to everyone with a place (one email each, so nobody sees another's address)."""
     from .models import EventPage, EventRegistration
 
@@ -69,7 +74,7 @@ def send_attendee_message(event_id, subject, message, include_waiting_list=False
     registrations = EventRegistration.objects.filter(event=event, status__in=statuses, anonymised=False).exclude(
         email=""
     )
-    messages = []
+    queued = 0
     for registration in registrations.order_by("pk"):
         body = render_to_string(
             "events/email/attendee_message.txt",
@@ -80,7 +85,6 @@ def send_attendee_message(event_id, subject, message, include_waiting_list=False
                 "event_url": settings.BASE_URL + event.url,
             },
         )
-        messages.append(EmailMessage(subject=subject, body=body, to=[registration.email]))
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+        queue_email(EmailMessage(subject=subject, body=body, to=[registration.email]), purpose="Message to attendees")
+        queued += 1
+    return queued

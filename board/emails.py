@@ -1,4 +1,4 @@
-"""Background email for the board: the moderators' digest and rejection notices."""
+"""The board's emails, queued in the outbox: the moderators' digest and rejection notices."""
 
 from datetime import timedelta
 
@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tasks import task
+
+from outbox.mail import queue_email
 
 
 def moderator_emails():
@@ -20,7 +21,6 @@ def moderator_emails():
     return sorted(set(users.values_list("email", flat=True)))
 
 
-@task()
 def send_moderator_digest():
     """Tell moderators how many posts wait; at most one email per interval, however many posts arrive.
 
@@ -43,15 +43,15 @@ def send_moderator_digest():
             return False
         digest.last_sent_at = now
         digest.save(update_fields=["last_sent_at"])
-    body = render_to_string(
-        "board/email/moderator_digest.txt",
-        {"waiting": waiting, "reported": reported, "comments": comments, "base_url": settings.BASE_URL},
-    )
-    EmailMessage(subject=f"Community board: {waiting} post(s) waiting for approval", body=body, bcc=recipients).send()
+        body = render_to_string(
+            "board/email/moderator_digest.txt",
+            {"waiting": waiting, "reported": reported, "comments": comments, "base_url": settings.BASE_URL},
+        )
+        subject = f"Community board: {waiting} post(s) waiting for approval"
+        queue_email(EmailMessage(subject=subject, body=body, bcc=recipients), purpose="Moderators' digest")
     return True
 
 
-@task()
 def send_rejection_email(post_id):
     """Tell a poster (if they left an email) why their post was not published.
 
@@ -75,5 +75,6 @@ def send_rejection_email(post_id):
         "reason": post.rejection_reason,
     }
     body = render_to_string("board/email/post_rejected.txt", context)
-    EmailMessage(subject=f"Your post on {post.board.title} was not published", body=body, to=[post.email]).send()
+    message = EmailMessage(subject=f"Your post on {post.board.title} was not published", body=body, to=[post.email])
+    queue_email(message, purpose="Board post not published")
     return True

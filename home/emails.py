@@ -1,11 +1,11 @@
-"""Background work for the base app. Enqueued after commit, so a slow mail server never fails a request."""
+"""The base app's email: an enquiry passed on to EMAS, queued in the outbox with the submission."""
 
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django_tasks import task
+
+from outbox.mail import queue_email
 
 
-@task()
 def send_enquiry_email(submission_id):
     """Email one enquiry to the address in Site settings; nothing to do if that address is empty."""
     from wagtail.contrib.forms.models import FormSubmission
@@ -28,9 +28,5 @@ def send_enquiry_email(submission_id):
         "home/email/enquiry_notification.txt",
         {"page": page, "rows": rows, "submission": submission, "settings": site_settings},
     )
-    EmailMessage(
-        subject=page.email_subject,
-        body=body,
-        to=[site_settings.enquiry_email],
-        reply_to=reply_to,
-    ).send()
+    message = EmailMessage(subject=page.email_subject, body=body, to=[site_settings.enquiry_email], reply_to=reply_to)
+    queue_email(message, purpose="Enquiry", key=f"enquiry-{submission.pk}")
