@@ -51,6 +51,8 @@ class OutboxFilterSet(WagtailFilterSet):
 
 
 class OutboxIndexView(IndexView):
+    page_title = "Outbox"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_resend"] = self.request.user.has_perm(RESEND)
@@ -59,6 +61,15 @@ class OutboxIndexView(IndexView):
 
 
 class OutboxInspectView(InspectView):
+    def get_field_display_value(self, field_name, field):
+        """Addresses as a list a person reads (not ['a@b']), and a dash for what is empty."""
+        value = getattr(self.object, field_name)
+        if isinstance(value, list):
+            return ", ".join(value) or "—"
+        if value in (None, ""):
+            return "—"
+        return super().get_field_display_value(field_name, field)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_resend"] = self.request.user.has_perm(RESEND)
@@ -69,7 +80,7 @@ class OutboxViewSet(ModelViewSet):
     model = OutboxMessage
     icon = "mail"
     menu_label = "Outbox"
-    menu_name = "outbox"
+    name = "outbox"  # the URL namespace: outbox:index, outbox:inspect, outbox:resend
     add_to_admin_menu = True
     menu_order = 800
     url_prefix = "outbox"

@@ -64,7 +64,7 @@ class OutboxMessage(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "email"
-        verbose_name_plural = "outbox"
+        verbose_name_plural = "emails"
         permissions = [("resend_outboxmessage", "Can resend failed email")]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'email',
-                'verbose_name_plural': 'outbox',
+                'verbose_name_plural': 'emails',
                 'ordering': ['-created_at', '-pk'],
                 'permissions': [('resend_outboxmessage', 'Can resend failed email')],
                 'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='outbox_outb_status_939f04_idx')],
