@@ -333,7 +333,8 @@ def _is_bookkeeping(model):
     """Models whose writes never change what a visitor sees (or happen while rendering a page).
 
     Accounts are among them (with sign-in attempts and two-factor devices): an editor logging in or opening the
-    user bar must not empty the cache.
+    user bar must not empty the cache; so are the mail outbox and the scheduler's records (every sign-up queues an
+    email).
     """
     from django.contrib.sessions.models import Session
     from wagtail.images.models import AbstractRendition
@@ -342,7 +343,17 @@ def _is_bookkeeping(model):
     return (
         issubclass(model, (Session, AbstractRendition))
         or label.startswith(
-            ("wagtailsearch.", "contenttypes.", "auth.", "wagtailusers.", "django_tasks", "axes.", "otp_")
+            (
+                "wagtailsearch.",
+                "contenttypes.",
+                "auth.",
+                "wagtailusers.",
+                "django_tasks",
+                "axes.",
+                "otp_",
+                "outbox.",
+                "scheduler.",
+            )
         )
         or label
         in (

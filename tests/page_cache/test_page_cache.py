@@ -11,6 +11,7 @@ import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.mail import EmailMessage
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
@@ -19,6 +20,10 @@ from wagtail.models import Page
 from board import services as board_services
 from board.models import BoardPost
 from home.models import ContentPage
+from outbox.mail import queue_email
+from outbox.models import OutboxMessage
+from scheduler.jobs import run_due_jobs
+from scheduler.models import ScheduledRun
 from tests.factories import SIGNUP, make_board, make_post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
@@ -44,6 +49,16 @@ def test_second_anonymous_request_is_served_from_the_cache(demo_home):
     assert second.status_code == 200
     assert second.content == first.content
     assert "Changed behind" not in text(second)
+
+
+def test_mail_and_scheduled_job_records_leave_the_cached_pages_alone(demo_home):
+    """Every sign-up queues an email and the scheduler writes a row a minute: neither changes a public page."""
+    about = ContentPage.objects.get(slug="about")
+    anonymous_get(about.url)
+    queue_email(EmailMessage("Hello", "Body", to=["someone@school.example"]), purpose="Test")
+    run_due_jobs(only=["forget_old_runs"])
+    assert OutboxMessage.objects.count() == 1 and ScheduledRun.objects.count() == 1
+    assert anonymous_get(about.url)["X-Page-Cache"] == "hit"
 
 
 def test_publishing_a_page_shows_on_the_next_request(demo_home):
