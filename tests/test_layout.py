@@ -1,6 +1,8 @@
 """The picture of the apps and their allowed imports (README "Layout"), kept true by reading every import.
 
-    platform   security  privacy  page_cache      imports no other local app
+    platform   scheduler  security  page_cache   import no other local app
+               privacy                           imports scheduler (retention is a scheduled job)
+               outbox                            imports privacy, scheduler (its personal data, its sweep)
     base       home                              imports the platform only
     features   events  resources  board          import the base and the platform, never each other
     leaf       demo  cms                         may import anything; nothing imports them
@@ -18,12 +20,14 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PLATFORM = {"security", "privacy", "page_cache"}
+PLATFORM = {"security", "privacy", "page_cache", "outbox", "scheduler"}
 BASE = {"home"}
 FEATURES = {"events", "resources", "board"}
 LEAVES = {"demo", "cms"}
+# Platform apps build on each other in one direction only: scheduler, then privacy, then outbox.
+PLATFORM_IMPORTS = {"privacy": {"scheduler"}, "outbox": {"privacy", "scheduler"}}
 ALLOWED = {
-    **{app: set() for app in PLATFORM},
+    **{app: PLATFORM_IMPORTS.get(app, set()) for app in PLATFORM},
     **{app: PLATFORM for app in BASE},
     **{app: PLATFORM | BASE for app in FEATURES},
 }
