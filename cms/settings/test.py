@@ -34,6 +34,10 @@ ALLOWED_HOSTS = ["*"]
 # The browser tests restore their database between tests (tests/browser/snapshots.py), which ends any
 # connection the live server kept: a kept connection is checked before it is used again.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A test database is thrown away: no commit need wait for its WAL to reach the disk. Transactional and browser
+    # tests commit thousands of times; nothing they assert depends on durability across a crash.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 
 # Renditions fall back to the default cache, which every test clears; a separate alias would keep rendition
 # rows from a rolled-back test alive for the next one.
