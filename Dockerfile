@@ -2,6 +2,9 @@
 # Build:   docker build -t sanctuary .
 # Release: docker run --rm --env-file .env sanctuary release      (migrations etc., once per deploy)
 # Serve:   docker run --env-file .env -p 8000:8000 sanctuary
+# Mail:    docker run --env-file .env --no-healthcheck sanctuary worker       (delivers the outbox's email)
+# Clock:   docker run --env-file .env --no-healthcheck sanctuary scheduler    (retention, the outbox's sweep...)
+# (The HEALTHCHECK probes gunicorn's /healthz, which only `serve` runs; watch the worker at /healthz/worker.)
 # The base is a build argument so CI can build on a local Debian bookworm root (`make image-test`): only
 # `python3` with its `venv` module is assumed, which both python:3.11-slim and Debian's python3 provide.
 ARG PYTHON_IMAGE=python:3.11-slim

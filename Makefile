@@ -67,10 +67,11 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
 # --- Deployment (issue 8) ---
-# Build the production image with podman (no Docker engine needed) and run it: release step, serve, checks.
+# Build the production image with podman (no Docker engine needed) and run it: release step, serve, worker and
+# scheduler, checks (an email delivered to an SMTP server the .venv's aiosmtpd runs on loopback).
 # Needs root; installs podman/debootstrap with apt-get if missing. See docs/deployment.md.
 .PHONY: image-test
-image-test:
+image-test: install
 	$(PYTHON) tests/deployment/image_test.py
 
 # --- Backups (issue 6) ---

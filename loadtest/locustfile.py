@@ -4,7 +4,8 @@ Run by `make loadtest` (loadtest/run.py), which starts gunicorn on PostgreSQL + 
 settings. Each simulated user has its own X-Forwarded-For address (the server trusts one proxy), so rate
 limits apply per person as in real life; posters keep under those limits, so any refusal is an error.
 Every POST the server accepted is counted and written to LOADTEST_COUNTS_FILE, so run.py can check that
-each one is in the database (no lost writes).
+each one is in the database (no lost writes), with the address of each sign-up, so it can check that each got
+its one email.
 """
 
 import itertools
@@ -27,6 +28,7 @@ POSTS_PER_WINDOW, WINDOW_SECONDS = 4, 600
 SEARCH_WORDS = ["refugee", "sanctuary", "welcome", "language", "assembly", "Arabic", "training", "webinar"]
 
 accepted = Counter()  # successful writes, by kind
+signup_addresses = []  # the address of each sign-up the server accepted (each must get one email)
 _addresses = itertools.count(1)
 _sitemap_paths = []
 _open_event_paths = []
@@ -157,10 +159,11 @@ class Poster(SiteUser):
         self.get(path, name="/events/[event]/")
         # The event page only links to its sign-up page, which holds the form (and so the CSRF token).
         page = self.get(path + "register/", name="/events/[event]/register/")
+        address = f"teacher-{uuid.uuid4().hex[:10]}@school.example.org"
         data = {
             "csrfmiddlewaretoken": csrf_token(page),
             "name": "Load Tester",
-            "email": f"teacher-{uuid.uuid4().hex[:10]}@school.example.org",
+            "email": address,
             "school": "Test Primary School",
             "role": "teacher",
             "access_needs": "",
@@ -170,6 +173,7 @@ class Poster(SiteUser):
         with self.post(path + "register/", data, "/events/[event]/register/", path + "register/") as response:
             if response.status_code == 302 and "/registered/" in response.headers.get("Location", ""):
                 accepted["registrations"] += 1
+                signup_addresses.append(address)
                 response.success()
             else:
                 response.failure(f"sign-up not accepted: {response.status_code}")
@@ -201,4 +205,4 @@ def write_accepted_counts(environment, **kwargs):
     path = os.environ.get("LOADTEST_COUNTS_FILE")
     if path:
         with open(path, "w") as handle:
-            json.dump(dict(accepted), handle)
+            json.dump({**accepted, "signup_addresses": signup_addresses}, handle)

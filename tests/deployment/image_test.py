@@ -8,14 +8,19 @@ CI machines have Podman but no container runtime that may start containers, so t
 2. builds the project's Dockerfile on it with `podman build --isolation=chroot`;
 3. creates a container from the image and mounts its root filesystem, reads the image's configured
    Entrypoint, Cmd, User, Env, WorkingDir and Healthcheck with `podman image inspect`;
-4. runs the image's release step against a fresh PostgreSQL database, then its serve command, both as the
-   image's user in a chroot of that root (the chroot shares the host's loopback);
+4. runs the image's release step against a fresh PostgreSQL database, then its serve, worker and scheduler
+   commands, all as the image's user in a chroot of that root (the chroot shares the host's loopback);
 5. checks /healthz, the home page, a hashed and compressed static file, and the image's own HEALTHCHECK
    command through the image's gunicorn;
-6. cleans up (server, mounts, container, database) whatever happened.
+6. signs up for an event through the image's gunicorn and checks that the image's worker delivers the email,
+   once, to a real SMTP server on the host's loopback (tests/smtp_sink.py, run with the project's .venv, which
+   `make image-test` installs), that /healthz/worker answers 200 once the image's scheduler has run, and that
+   the worker and the scheduler stop cleanly on SIGTERM (what `docker stop` sends);
+7. cleans up (processes, mounts, container, database) whatever happened.
 
 Any step that cannot work on this machine stops the run with a message naming the step and the reason,
-and a non-zero exit status: it never passes silently. Standard library only: it runs with the host's python3.
+and a non-zero exit status: it never passes silently. Standard library only: it runs with the host's python3
+(the SMTP server it starts runs with the project's .venv, where aiosmtpd is installed).
 
 Environment: IMAGE_TEST_CACHE (default /var/cache/sanctuary-image), IMAGE_TEST_PORT (8510),
 IMAGE_TEST_REDIS_URL (redis://127.0.0.1:6379/6; empty for the local-memory cache), IMAGE_TEST_PG
@@ -34,6 +39,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -52,6 +58,11 @@ COUNT_PAGES = (
     "print(f'homes={HomePage.objects.count()} events={EventPage.objects.count()} '"
     "f'resources={ResourcePage.objects.count()} posts={BoardPost.objects.count()}')"
 )
+OUTBOX_ROW = (
+    "from outbox.models import OutboxMessage; "
+    "m = OutboxMessage.objects.get(recipients='{address}'); print('outbox:', m.status, m.attempts, m.key)"
+)
+VENV_PYTHON = REPO / ".venv/bin/python"
 MIRROR = os.environ.get("IMAGE_TEST_DEBIAN_MIRROR") or "http://deb.debian.org/debian"
 CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
@@ -251,6 +262,108 @@ def http_get(path, headers=None, timeout=10):
         return error.code, dict(error.headers), error.read()
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the redirect is the answer to check, not a page to follow
+
+
+def http_post(path, fields, headers, timeout=30):
+    data = urllib.parse.urlencode(fields).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", data=data, headers=headers, method="POST")
+    try:
+        with urllib.request.build_opener(_NoRedirects).open(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def sign_up(address):
+    """Sign up for the first demo event open for sign-up, as a browser behind the TLS proxy would (the site's
+    cookies are Secure, so they are carried by hand). Returns the event's path."""
+    step = "sign-up through the image's gunicorn"
+    https = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+    status, _, index = http_get("/events/", https)
+    need(status == 200, step, f"GET /events/: status {status}")
+
+    def open_for_sign_up(path):
+        return f'href="{path}register/"'.encode() in http_get(path, https)[2]
+
+    links = dict.fromkeys(re.findall(r'href="(/events/[\w-]+/)"', index.decode()))
+    events = [path for path in links if path not in ("/events/webinars/", "/events/feed/")]
+    path = next((path for path in events if open_for_sign_up(path)), None)
+    need(path, step, "no event open for sign-up on /events/")
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}register/", headers=https)
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our loopback
+        form = response.read().decode()
+        cookies = [cookie.split(";", 1)[0] for cookie in response.headers.get_all("Set-Cookie") or []]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    need(token, step, f"no CSRF token on {path}register/")
+    fields = {
+        "csrfmiddlewaretoken": token.group(1),
+        "name": "Image Test",
+        "email": address,
+        "school": "Image Test Primary",
+        "role": "teacher",
+        "access_needs": "",
+        "consent": "on",
+        "website_url": "",
+    }
+    headers = {
+        **https,
+        "Cookie": "; ".join(cookies),
+        "Origin": "https://127.0.0.1",
+        "Referer": f"https://127.0.0.1{path}register/",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    status, answer, body = http_post(f"{path}register/", fields, headers)
+    need(
+        status == 302 and "/registered/" in answer.get("Location", ""),
+        step,
+        f"POST {path}register/: status {status}, Location {answer.get('Location')}: {body[:1000]!r}",
+    )
+    return path
+
+
+def start_smtp_sink(record):
+    """A real SMTP server on the host's loopback (tests/smtp_sink.py with the project's .venv); returns the process
+    and its port. The image's processes reach it: the chroot shares the host's network."""
+    step = "SMTP server on loopback"
+    need(VENV_PYTHON.exists(), step, f"{VENV_PYTHON} is missing (`make image-test` installs it: `make install`)")
+    sink = subprocess.Popen(  # noqa: S603 - our own script
+        [str(VENV_PYTHON), str(REPO / "tests/smtp_sink.py"), str(record)],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    port = sink.stdout.readline().strip()
+    need(port.isdigit(), step, f"tests/smtp_sink.py did not say its port (exit {sink.poll()})")
+    return sink, int(port)
+
+
+def delivered_to(record, address):
+    """What the SMTP server received for `address` (one JSON line per message)."""
+    if not record.exists():
+        return []
+    messages = [json.loads(line) for line in record.read_text().splitlines() if line.strip()]
+    return [message for message in messages if address in message["recipients"]]
+
+
+def stop(process, signum=signal.SIGTERM, timeout=30):
+    """Signal the process's group and wait; returns its exit status (killed if it does not exit in time)."""
+    if process is None:
+        return None
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signum)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return None
+    return process.returncode
+
+
 def port_free():
     import socket
 
@@ -291,6 +404,67 @@ def drop_database(name):
     )
 
 
+def check_mail(image, config, env, background, log_path, record):
+    """A sign-up's email goes from the image's gunicorn through the database queue and the image's worker to the
+    SMTP server, once; /healthz/worker answers 200 once the image's scheduler has run."""
+
+    def logs():
+        return "\n".join(
+            f"--- {command}:\n{log_path.with_suffix(f'.{command}.log').read_text()[-2000:]}" for command in background
+        )
+
+    address = f"image-test-{secrets.token_hex(4)}@school.example.org"
+    event = sign_up(address)
+    say(f"signed up for {event} as {address}: 302 to the confirmation page")
+
+    deadline = time.monotonic() + 120  # the worker first waits for the database and its migrations
+    while not delivered_to(record, address) and time.monotonic() < deadline:
+        for command, process in background.items():
+            need(process.poll() is None, command, f"exited {process.returncode}:\n{logs()}")
+        time.sleep(0.5)
+    received = delivered_to(record, address)
+    need(received, "worker delivers the sign-up's email", f"nothing reached the SMTP server in 120 s:\n{logs()}")
+
+    row = ""
+    deadline = time.monotonic() + 60
+    while not row.startswith("outbox: sent") and time.monotonic() < deadline:
+        probe = image.popen(
+            config,
+            [*config["entrypoint"], "python", "manage.py", "shell", "-c", OUTBOX_ROW.format(address=address)],
+            env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        output, _ = probe.communicate(timeout=120)
+        row = next((line for line in output.splitlines() if line.startswith("outbox: ")), output[-2000:])
+    need(row.startswith("outbox: sent 1 "), "outbox", f"the email's row is not 'sent' after one try: {row}")
+    key = row.split()[-1]
+    time.sleep(2)  # a second delivery, if there were one, would come at once
+    received = delivered_to(record, address)
+    need(
+        len(received) == 1 and received[0]["message_id"].startswith(f"<{key}@"),
+        "worker delivers the sign-up's email once",
+        f"expected one message with Message-ID <{key}@...>, got {received}",
+    )
+    say(f"the worker delivered it once: {received[0]['subject']!r}, Message-ID {received[0]['message_id']}")
+
+    deadline = time.monotonic() + 60
+    status, health = None, {}
+    while time.monotonic() < deadline:
+        status, _, body = http_get("/healthz/worker")
+        health = json.loads(body) if body.startswith(b"{") else {}
+        if status == 200 and health.get("last_scheduled_run"):
+            break
+        time.sleep(1)
+    need(
+        status == 200 and health.get("draining") and health.get("last_scheduled_run"),
+        "GET /healthz/worker",
+        f"status {status}, {health} (the scheduler should have run its jobs at start):\n{logs()}",
+    )
+    say(f"GET /healthz/worker: 200 {health}")
+
+
 def main():
     started = time.monotonic()
     install_tools()
@@ -300,9 +474,13 @@ def main():
     say(f"image: entrypoint={config['entrypoint']} cmd={config['cmd']} user={config['user']}, in {config['workdir']}")
     need(port_free(), "serve", f"port {PORT} is already in use (set IMAGE_TEST_PORT)")
     db_name = database()
-    server = None
+    server = sink = None
+    background = {}
     log_path = Path("/tmp") / f"sanctuary-image-test-{os.getpid()}.log"  # noqa: S108 - a log, not a secret
+    mail_record = log_path.with_suffix(".mail.jsonl")
     try:
+        sink, smtp_port = start_smtp_sink(mail_record)
+        say(f"SMTP server (tests/smtp_sink.py) on 127.0.0.1:{smtp_port}")
         with MountedImage() as image:
             static_paths = check_contents(image)
             env = {
@@ -316,6 +494,9 @@ def main():
                 "BASE_URL": "https://sanctuary.example.org",
                 "ALLOWED_HOSTS": "127.0.0.1,sanctuary.example.org",
                 "GUNICORN_WORKERS": "2",
+                # The worker delivers to the SMTP server on the host's loopback.
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(smtp_port),
             }
             say("release step: " + " ".join([*config["entrypoint"], "release"]))
             release = image.popen(
@@ -434,15 +615,32 @@ def main():
             probe_output, _ = probe.communicate(timeout=30)
             need(probe.returncode == 0, "HEALTHCHECK", f"the image's own health check failed:\n{probe_output}")
             say("the image's HEALTHCHECK command passes")
+
+            for command in ("worker", "scheduler"):
+                say(f"{command}: " + " ".join([*config["entrypoint"], command]))
+                background[command] = image.popen(
+                    config,
+                    [*config["entrypoint"], command],
+                    env,
+                    stdout=log_path.with_suffix(f".{command}.log").open("w"),
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            check_mail(image, config, env, background, log_path, mail_record)
+            for command, process in background.items():
+                status = stop(process)
+                need(
+                    status == 0,
+                    f"{command} on SIGTERM",
+                    f"exited {status}:\n{log_path.with_suffix(f'.{command}.log').read_text()[-3000:]}",
+                )
+            say("the worker and the scheduler stop cleanly on SIGTERM (exit 0), as `docker stop` asks")
     finally:
-        if server is not None and server.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+        stop(server)
+        for process in background.values():
+            stop(process)
+        stop(sink)
+        mail_record.unlink(missing_ok=True)
         drop_database(db_name)
     say(f"PASSED in {time.monotonic() - started:.0f}s")
 

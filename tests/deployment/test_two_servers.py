@@ -7,7 +7,11 @@ the TLS proxy would (X-Forwarded-Proto: https, X-Forwarded-For with NUM_PROXIES=
 - a sign-up on A is seen on B (places left on the event page);
 - the public-form rate limit counts across both servers;
 - an editor's publish through A's admin is served fresh by B (with or without page caching);
-- a board image uploaded through A, approved in A's admin, is served by B.
+- a board image uploaded through A, approved in A's admin, is served by B;
+- beside them a mail worker (`manage.py db_worker`, what the image's `worker` command runs, on the production
+  settings' django-tasks-db queue) delivers a sign-up's email to a real SMTP server on loopback, once; with the
+  worker stopped a sign-up still answers at once, its email waits queued, `/healthz/worker` says the queue is
+  stalled, and the email goes once the worker is back.
 """
 
 import io
@@ -25,16 +29,23 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
+import psycopg
 import pytest
 import redis
 import requests
 from django.conf import settings
 from PIL import Image
 
+from tests.smtp_sink import smtp_sink
+
 REPO = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 RATE_LIMIT = 3
+# /healthz/worker answers 503 once a due email has waited this long (production's default is 300).
+STALL_SECONDS = 3
+# A sign-up "answers at once": well under EMAIL_TIMEOUT (10 s), what one send inside the request could cost.
+AT_ONCE_SECONDS = 5
 
 pytestmark = pytest.mark.postgresql(
     "two app servers need a shared server database and Redis; SQLite and the local-memory cache are per process.",
@@ -168,6 +179,33 @@ class Server:
                 self.process.wait()
 
 
+class Worker:
+    """`manage.py db_worker` with the servers' environment, as the image's `worker` command runs it (there every
+    2 seconds; here every 0.2, so the test does not wait)."""
+
+    def __init__(self, env, log_dir, number):
+        self.log = Path(log_dir) / f"worker-{number}.log"
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"]
+            + ["--worker-id", f"two-servers-{number}"],
+            cwd=REPO,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def stop(self):
+        """SIGTERM, as a container stop sends: the worker finishes the email in hand and exits."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
 BASE_PORT = int(os.environ.get("TWO_SERVERS_BASE_PORT", "8520"))
 
 
@@ -217,13 +255,21 @@ def jpeg(color):
 
 
 @pytest.fixture(scope="module")
-def site():
+def mail():
+    """The SMTP server every process of the site is configured to deliver to (only the worker does)."""
+    with smtp_sink() as sink:
+        yield sink
+
+
+@pytest.fixture(scope="module")
+def site(mail):
     """Scratch database migrated with the demo, collected static files, shared media, two servers."""
     started = time.monotonic()
     db_name = f"{settings.DATABASES['default']['NAME']}_two_servers_{os.getpid()}"
     work = Path(tempfile.mkdtemp(prefix="sanctuary-two-servers-"))
     prefix = f"two-servers-{secrets.token_hex(4)}"
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    # TASKS_BACKEND unset: the production settings' own queue (django-tasks-db), as deployed.
+    env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "TASKS_BACKEND")}
     env.update(
         DJANGO_SETTINGS_MODULE="cms.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
@@ -240,8 +286,9 @@ def site():
         GUNICORN_WORKERS="1",
         GUNICORN_THREADS="2",
         GUNICORN_LOG_LEVEL="warning",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        OUTBOX_STALL_SECONDS=str(STALL_SECONDS),
         LOG_LEVEL="WARNING",
+        **mail.environment(),
     )
     servers = []
     psql(f'DROP DATABASE IF EXISTS "{db_name}"')
@@ -264,7 +311,15 @@ def site():
         for server in servers:
             server.wait_ready()
         print(f"\ntwo-server setup took {time.monotonic() - started:.0f}s", file=sys.stderr)
-        yield {"a": servers[0], "b": servers[1], "env": env, "password": password, "prefix": prefix}
+        yield {
+            "a": servers[0],
+            "b": servers[1],
+            "env": env,
+            "password": password,
+            "prefix": prefix,
+            "work": work,
+            "database_url": env["DATABASE_URL"],
+        }
     finally:
         for server in servers:
             server.stop()
@@ -273,6 +328,68 @@ def site():
         for key in connection.scan_iter(f"{prefix}*"):
             connection.delete(key)
         shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def workers(site):
+    """Mail workers beside the servers, started and stopped by the tests; any left running stop with the module."""
+    pool = WorkerPool(site)
+    yield pool
+    pool.stop_all()
+
+
+class WorkerPool:
+    def __init__(self, site):
+        self.site, self.started = site, []
+
+    def start(self):
+        worker = Worker(self.site["env"], self.site["work"], len(self.started) + 1)
+        self.started.append(worker)
+        return worker
+
+    def stop_all(self):
+        for worker in self.started:
+            worker.stop()
+
+    def logs(self):
+        return "\n".join(f"{worker.log.name}:\n{worker.log.read_text()[-2000:]}" for worker in self.started)
+
+
+def query(site, sql, *params):
+    """Rows straight from the site's database (what the servers and the worker stored)."""
+    with psycopg.connect(site["database_url"]) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def emails_to(site, address):
+    """The outbox's rows for one address: (id, status, attempts, idempotency key)."""
+    return query(
+        site, "SELECT id, status, attempts, key FROM outbox_outboxmessage WHERE recipients = %s", address.lower()
+    )
+
+
+def delivery_tasks(site, message_id):
+    """The statuses of the queued tasks (django-tasks-db's table) that deliver one outbox message."""
+    rows = query(
+        site,
+        "SELECT status FROM django_tasks_database_dbtaskresult "
+        "WHERE task_path = 'outbox.tasks.deliver_message' AND args_kwargs -> 'args' ->> 0 = %s",
+        str(message_id),
+    )
+    return [status for (status,) in rows]
+
+
+def wait_for(condition, timeout, interval=0.2):
+    """Poll `condition()` until it returns something true or `timeout` seconds pass; returns its last value."""
+    deadline = time.monotonic() + timeout
+    while not (value := condition()) and time.monotonic() < deadline:
+        time.sleep(interval)
+    return value
+
+
+def worker_health(server):
+    response = requests.get(server.url + "/healthz/worker", timeout=10)
+    return response.status_code, response.json()
 
 
 def upcoming_event_path(browser, server):
@@ -286,14 +403,14 @@ def upcoming_event_path(browser, server):
     raise AssertionError("no upcoming event with places and a sign-up form in the demo")
 
 
-def sign_up(browser, server, event_path, number):
+def sign_up(browser, server, event_path, number, email=None):
     return browser.submit(
         server,
         event_path + "register/",
         "consent",
         {
             "name": f"Teacher {number}",
-            "email": f"teacher{number}.{secrets.token_hex(3)}@school.example.org",
+            "email": email or f"teacher{number}.{secrets.token_hex(3)}@school.example.org",
             "school": "Whitley Primary",
             "role": "teacher",
             "consent": "on",
@@ -406,3 +523,66 @@ def test_a_board_image_uploaded_through_one_server_is_served_by_the_other(site):
     assert Image.open(io.BytesIO(image.content)).size[0] > 0
     # Renditions are looked up in their own Redis cache alias, shared by both servers.
     assert any(redis.Redis.from_url(REDIS_URL).scan_iter(f"{site['prefix']}-renditions*"))
+
+
+def test_a_worker_beside_the_servers_delivers_every_email_once_a_sign_ups_among_them(site, mail, workers):
+    a, b = site["a"], site["b"]
+    workers.start()  # the sign-ups of the tests above have waited for it in the queue
+    visitor = Browser("198.51.100.40")
+    address = f"delivered.{secrets.token_hex(4)}@school.example.org"
+    response = sign_up(visitor, a, upcoming_event_path(visitor, a), 400, email=address)
+    assert response.status_code == 302, response.text[:2000]
+
+    sent = wait_for(lambda: [row for row in emails_to(site, address) if row[1] == "sent"], timeout=30)
+    assert sent, f"the sign-up's email was not sent: {emails_to(site, address)}\n{workers.logs()}"
+    [(_, _, attempts, key)] = sent
+    assert attempts == 1
+    [received] = mail.to(address)
+    assert received.message_id.startswith(f"<{key}@")  # the outbox's idempotency key is the Message-ID
+    assert received.subject.startswith("Your place is booked: ")
+
+    # Everything the module's sign-ups and board post queued is delivered, each message exactly once.
+    waiting = "SELECT count(*) FROM outbox_outboxmessage WHERE status IN ('queued', 'sending')"
+    assert wait_for(lambda: query(site, waiting) == [(0,)], timeout=30), workers.logs()
+    rows = query(site, "SELECT status, key FROM outbox_outboxmessage")
+    assert {status for status, _ in rows} == {"sent"}
+    delivered = sorted(message.message_id.split("@")[0].lstrip("<") for message in mail.messages())
+    assert delivered == sorted(key for _, key in rows)
+    status, health = worker_health(b)
+    assert status == 200
+    assert (health["draining"], health["queued"], health["failed"]) == (True, 0, 0)
+
+
+def test_with_the_worker_stopped_a_sign_up_answers_at_once_and_its_email_waits_queued(site, mail, workers):
+    a, b = site["a"], site["b"]
+    workers.stop_all()
+    visitor = Browser("198.51.100.41")
+    address = f"waiting.{secrets.token_hex(4)}@school.example.org"
+    response = sign_up(visitor, b, upcoming_event_path(visitor, b), 500, email=address)
+    assert response.status_code == 302, response.text[:2000]
+    assert "/registered/" in response.headers["Location"]
+    assert response.elapsed.total_seconds() < AT_ONCE_SECONDS
+
+    [(message_id, status, attempts, key)] = emails_to(site, address)
+    assert (status, attempts) == ("queued", 0)
+    assert delivery_tasks(site, message_id) == ["READY"]  # in django-tasks-db's queue, for whichever worker comes
+
+    # Monitoring sees the queue stall: the oldest due email has waited longer than OUTBOX_STALL_SECONDS.
+    def stalled():
+        status, health = worker_health(a)
+        return health if status == 503 else None
+
+    health = wait_for(stalled, timeout=30)
+    assert health, f"/healthz/worker still answers {worker_health(a)}"
+    assert health["draining"] is False
+    assert health["queued"] >= 1
+    assert health["oldest_due_seconds"] > STALL_SECONDS
+    assert mail.to(address) == []
+
+    workers.start()
+    assert wait_for(lambda: mail.to(address), timeout=30), workers.logs()
+    assert wait_for(lambda: emails_to(site, address)[0][1] == "sent", timeout=10)
+    [received] = mail.to(address)
+    assert received.message_id.startswith(f"<{key}@")
+    assert delivery_tasks(site, message_id) == ["SUCCESSFUL"]
+    assert wait_for(lambda: worker_health(a)[0] == 200, timeout=10)
