@@ -1,10 +1,33 @@
+"""The scheduler's own jobs, and the two housekeeping commands of the libraries under us, so that a deployment
+needs no cron at all: Wagtail's scheduled publishing and django-tasks-db's finished task rows."""
+
+import io
 from datetime import timedelta
 
+from django.core.management import call_command
 from django.utils import timezone
 from wagtail import hooks
 
 from .jobs import ScheduledJob
 from .models import ScheduledRun
+
+
+def _command(name, *args):
+    def run():
+        output = io.StringIO()
+        call_command(name, *args, stdout=output)
+        return output.getvalue().strip()[:2000]
+
+    return run
+
+
+def _prune_task_results():
+    from django_tasks import default_task_backend
+    from django_tasks_db import DatabaseBackend
+
+    if not isinstance(default_task_backend, DatabaseBackend):
+        return "nothing to prune: tasks run at once here, no database queue"
+    return _command("prune_db_task_results", "--min-age-days", "14")() or "finished task rows over 14 days old pruned"
 
 
 def _forget_old_runs():
@@ -14,4 +37,18 @@ def _forget_old_runs():
 
 @hooks.register("register_scheduled_jobs")
 def scheduler_jobs():
-    return [ScheduledJob("forget_old_runs", timedelta(days=1), _forget_old_runs, "keep 30 days of run records")]
+    return [
+        ScheduledJob(
+            "publish_scheduled",
+            timedelta(minutes=1),
+            _command("publish_scheduled"),
+            "Wagtail's scheduled publishing: revisions editors scheduled go live, expired pages go offline",
+        ),
+        ScheduledJob(
+            "prune_task_results",
+            timedelta(days=1),
+            _prune_task_results,
+            "delete django-tasks-db's rows of delivery tasks finished more than 14 days ago",
+        ),
+        ScheduledJob("forget_old_runs", timedelta(days=1), _forget_old_runs, "keep 30 days of run records"),
+    ]

@@ -11,11 +11,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from events.models import EventPage, EventRegistration
+from scheduler.jobs import run_due_jobs
 from security.spreadsheets import spreadsheet_safe
 
 Status = EventRegistration.Status
@@ -254,7 +254,8 @@ def statuses_in_order(event):
 def test_a_scheduled_higher_capacity_gives_places_to_people_waiting_when_it_goes_live(
     make_event, django_capture_on_commit_callbacks
 ):
-    """A scheduled revision goes live through `manage.py publish_scheduled` (run by cron), with no admin view and
+    """A scheduled revision goes live through the scheduler's `publish_scheduled` job (Wagtail's command, run every
+    minute by `run_scheduled_jobs`), with no admin view and
     so no `after_publish_page` hook: the places are filled on Wagtail's `page_published` signal, which every way
     of publishing sends."""
     event = make_event(capacity=1)
@@ -279,7 +280,7 @@ def test_a_scheduled_higher_capacity_gives_places_to_people_waiting_when_it_goes
     revision.approved_go_live_at = due
     revision.save(update_fields=["content", "approved_go_live_at"])
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("publish_scheduled", stdout=io.StringIO())
+        assert "publish_scheduled" in run_due_jobs(only=["publish_scheduled"])
 
     assert EventPage.objects.get(pk=event.pk).capacity == 3
     assert statuses_in_order(event) == ["confirmed", "confirmed", "confirmed", "waiting"]
