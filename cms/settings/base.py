@@ -490,8 +490,6 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # Background tasks and Wagtail log every step at INFO; keep the console readable.
         "django_tasks": {"level": env("TASKS_LOG_LEVEL", "WARNING")},
-        # db_worker logs two INFO lines per task; the outbox records each delivery, so they are noise.
-        "django_tasks_db": {"level": env("TASKS_LOG_LEVEL", "WARNING")},
         "wagtail": {"level": env("WAGTAIL_LOG_LEVEL", "WARNING")},
         # Failed sign-ins and lockouts are logged at WARNING; every success at INFO would only be noise.
         "axes": {"level": env("AXES_LOG_LEVEL", "WARNING")},
