@@ -74,6 +74,8 @@ def test_mail_that_failed_after_its_last_try_is_shown_to_the_mail_group_with_why
     assert failed_only.text.count("Your place is booked: Induction") == 2
     assert "Community board: 1 post waiting" not in failed_only.text
     assert "Resend all 2 failed emails" in failed_only.text
+    found = client.get(INDEX, {"q": "TEACHER2@school"})  # search by address, any case
+    assert "teacher2@school.example.org" in found.text and "teacher1@school.example.org" not in found.text
 
     message = failed_mail[0]
     inspect = client.get(reverse("outbox:inspect", args=[message.pk]))
