@@ -78,6 +78,7 @@ class OutboxInspectView(InspectView):
 
 class OutboxViewSet(ModelViewSet):
     model = OutboxMessage
+    name = "outbox"  # the URL namespace (outbox:index, outbox:inspect, outbox:resend...), not "outboxmessage"
     icon = "mail"
     menu_label = "Outbox"
     name = "outbox"  # the URL namespace: outbox:index, outbox:inspect, outbox:resend

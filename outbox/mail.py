@@ -44,7 +44,9 @@ def queue_email(message, *, purpose, key=None):
         if key is None:
             raise
         return OutboxMessage.objects.get(key=key)  # queued by another request a moment ago
-    transaction.on_commit(lambda: enqueue_delivery(row.pk))
+    # Robust: once the transaction has committed, the promise and its email are kept; a failure to enqueue the task
+    # (the queue unreachable for a moment) is logged, not raised at whoever committed, and the sweep delivers it.
+    transaction.on_commit(lambda: enqueue_delivery(row.pk), robust=True)
     return row
 
 
@@ -143,7 +145,7 @@ def resend(messages):
             status=Status.QUEUED, attempts=0, next_attempt_at=now, lease_expires_at=None
         )
         for message_id in ids:
-            transaction.on_commit(lambda message_id=message_id: enqueue_delivery(message_id))
+            transaction.on_commit(lambda message_id=message_id: enqueue_delivery(message_id), robust=True)
     return len(ids)
 
 

@@ -2,6 +2,7 @@
 
 import base64
 import uuid
+from email.utils import getaddresses
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -11,6 +12,11 @@ from django.utils import timezone
 
 def new_key():
     return uuid.uuid4().hex
+
+
+def bare_addresses(values):
+    """The addresses in header values, as `recipients` holds them: "Amira <A@School.org>" is a@school.org."""
+    return {address.strip().lower() for _name, address in getaddresses(values) if address.strip()}
 
 
 class OutboxMessage(models.Model):
@@ -88,7 +94,6 @@ class OutboxMessage(models.Model):
         alternatives = [
             {"content": content, "mimetype": mimetype} for content, mimetype in getattr(message, "alternatives", [])
         ]
-        addresses = [*message.to, *message.cc, *message.bcc]
         return cls(
             key=key or new_key(),
             purpose=purpose,
@@ -102,7 +107,7 @@ class OutboxMessage(models.Model):
             headers=dict(message.extra_headers),
             attachments=attachments,
             alternatives=alternatives,
-            recipients="\n".join(sorted({address.strip().lower() for address in addresses})),
+            recipients="\n".join(sorted(bare_addresses([*message.to, *message.cc, *message.bcc]))),
         )
 
     def message_id(self):

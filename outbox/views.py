@@ -15,10 +15,10 @@ from .mail import queue_health
 @require_GET
 @never_cache
 def worker_health(request):
-    """200 while the oldest message that should have gone is younger than OUTBOX_STALL_SECONDS, else 503: no
-    worker running, or the workers cannot keep up (each try waiting EMAIL_TIMEOUT on a server that never answers).
-    A server that refuses at once is not a stall: each message waits for its retry, which is not due yet; watch
-    `failed` and `queued` for that. The body says which numbers to look at."""
+    """200 while the oldest message that should have gone is younger than OUTBOX_STALL_SECONDS, else 503: no worker
+    is running, or it cannot keep up. A mail server that is down is not a 503: the worker is doing its job, and its
+    messages wait for their next try (`queued`, which grows) until the last one (`failed`, shown on the admin's
+    dashboard). The body has the numbers: watch `queued` and `failed` too."""
     health = queue_health()
     tick = last_tick()
     health["last_scheduled_run"] = tick.isoformat() if tick else None

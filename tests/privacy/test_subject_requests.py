@@ -10,6 +10,7 @@ from wagtail.models import ModelLogEntry
 
 from board.models import BoardPost, BoardReport
 from events.models import EventRegistration
+from outbox.models import OutboxMessage
 from tests.privacy.conftest import EMAIL, run_command
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,12 @@ def test_export_finds_everything_held_about_the_address_in_any_case(teacher_ever
     [reported] = data["board"]["reports_mentioning_the_address"]
     assert reported["reason"].startswith("This gives out")
     assert any(entry["action"] == "board.report" for entry in data["home"]["audit_log_entries"])
+    # The outbox: her confirmation, and the enquiry passed on to EMAS (it answers to her address, and holds her words).
+    emails = {row["subject"]: row for row in data["outbox"]["emails"]}
+    enquiry_subject = teacher_everywhere["enquiry"].page.specific.email_subject
+    assert set(emails) == {f"Your place is booked: {teacher_everywhere['event'].title}", enquiry_subject}
+    passed_on = emails[enquiry_subject]
+    assert passed_on["reply_to"] == [EMAIL.upper()] and "How do we start?" in passed_on["body"]
 
 
 def test_export_to_standard_output_is_json(teacher_everywhere):
@@ -86,6 +93,9 @@ def test_erase_removes_or_anonymises_everything_and_keeps_public_content(teacher
     assert EventRegistration.objects.get(pk=held["waiting"].pk).status == EventRegistration.Status.CONFIRMED
 
     assert not FormSubmission.objects.exists()
+    # Her emails are gone from the outbox; the emails to the person who was promoted stay.
+    assert not OutboxMessage.objects.filter(recipients=EMAIL.lower()).exists()
+    assert OutboxMessage.objects.filter(recipients="next@example.org").count() == 2  # waiting, then promoted
     user = get_user_model().objects.get(pk=held["user"].pk)
     assert (user.email, user.first_name, user.is_active, user.has_usable_password()) == ("", "", False, False)
 

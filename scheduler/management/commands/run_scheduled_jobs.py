@@ -31,7 +31,6 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, self._request_stop)
             signal.signal(signal.SIGINT, self._request_stop)
         while True:
-            close_old_connections()
             for name, outcome in run_due_jobs(only=only).items():
                 self.stdout.write(f"{name}: {outcome}")
             if not forever or self._stop:
@@ -42,6 +41,9 @@ class Command(BaseCommand):
                 slept += 0.5
             if self._stop:
                 return
+            # Between passes, as between requests: a connection that broke or aged while we slept is replaced. Not
+            # before the first pass, which may run inside a caller's transaction (call_command in a test).
+            close_old_connections()
 
     def _request_stop(self, signum, frame):
         self._stop = True
