@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from .models import OutboxMessage
@@ -55,11 +55,20 @@ def enqueue_delivery(message_id, run_after=None):
     from .tasks import deliver_message
 
     task = deliver_message
+    if run_after is not None and not task.get_backend().supports_defer:
+        # No task for this try: the scheduled sweep enqueues it once it is due.
+        OutboxMessage.objects.filter(pk=message_id).update(task_due_at=None)
+        return
     if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # the scheduled sweep enqueues it when it is due
         task = task.using(run_after=run_after)
-    task.enqueue(message_id)
+    # Before enqueuing: an immediate backend delivers (and may retry, and set it again) within enqueue().
+    OutboxMessage.objects.filter(pk=message_id).update(task_due_at=run_after or timezone.now())
+    try:
+        task.enqueue(message_id)
+    except Exception:
+        # The queue did not take it: the sweep must see a message nobody will send.
+        OutboxMessage.objects.filter(pk=message_id).update(task_due_at=None)
+        raise
 
 
 def retry_delay(attempts):
@@ -126,10 +135,18 @@ def due_messages(now=None, grace_seconds=0):
     )
 
 
+SWEEP_AGAIN_AFTER = timedelta(minutes=5)
+
+
 def sweep():
     """The scheduled safety net: enqueue delivery of every message that is due and has waited a minute (its own
-    task should have run by then). A message enqueued twice is still sent once. Returns how many it enqueued."""
-    ids = list(due_messages(grace_seconds=60).order_by("next_attempt_at").values_list("pk", flat=True)[:1000])
+    task should have run by then). A message enqueued twice is still sent once; one asked for in the last five
+    minutes is left to that task, so a queue with no worker does not gain a task per message every minute
+    (task_due_at: when the task last asked for was due).
+    Returns how many it enqueued."""
+    not_asked_lately = Q(task_due_at__isnull=True) | Q(task_due_at__lt=timezone.now() - SWEEP_AGAIN_AFTER)
+    due = due_messages(grace_seconds=60).filter(not_asked_lately)
+    ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:1000])
     for message_id in ids:
         enqueue_delivery(message_id)
     return len(ids)
@@ -150,13 +167,20 @@ def resend(messages):
 
 
 def queue_health(now=None):
-    """For monitoring: is the queue draining? Counts and the age of the oldest message that should have gone."""
+    """For monitoring: is the queue draining? The age of the oldest message not yet delivered (whatever the reason:
+    no worker, workers that cannot keep up, a mail server that is down), the age of the oldest one that should be
+    going now (a worker's problem rather than the mail server's), and counts. Two queries on indexed columns."""
     now = now or timezone.now()
-    oldest_due = due_messages(now).aggregate(oldest=Min("next_attempt_at"))["oldest"]
-    oldest_seconds = int((now - oldest_due).total_seconds()) if oldest_due else 0
+    due = Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(status=Status.SENDING, lease_expires_at__lte=now)
+    waiting = OutboxMessage.objects.filter(status__in=[Status.QUEUED, Status.SENDING]).aggregate(
+        count=Count("pk"), oldest=Min("created_at"), oldest_due=Min("next_attempt_at", filter=due)
+    )
+    queued_seconds = int((now - waiting["oldest"]).total_seconds()) if waiting["oldest"] else 0
+    due_seconds = max(int((now - waiting["oldest_due"]).total_seconds()), 0) if waiting["oldest_due"] else 0
     return {
-        "draining": oldest_seconds <= settings.OUTBOX_STALL_SECONDS,
-        "oldest_due_seconds": oldest_seconds,
-        "queued": OutboxMessage.objects.filter(status__in=[Status.QUEUED, Status.SENDING]).count(),
+        "draining": queued_seconds <= settings.OUTBOX_STALL_SECONDS,
+        "oldest_queued_seconds": queued_seconds,
+        "oldest_due_seconds": due_seconds,
+        "queued": waiting["count"],
         "failed": OutboxMessage.objects.filter(status=Status.FAILED).count(),
     }

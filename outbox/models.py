@@ -65,6 +65,14 @@ class OutboxMessage(models.Model):
     )
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Random, so no other message anywhere (another environment, a database restored from a backup, a key reused)
+    # has the same Message-ID: receiving servers drop a Message-ID they have seen.
+    message_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    task_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the delivery task last asked for is due to run; empty if none was asked for this try.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -111,9 +119,10 @@ class OutboxMessage(models.Model):
         )
 
     def message_id(self):
-        """The Message-ID header: the same on every attempt, so a receiving server sees one message."""
+        """The Message-ID header: the same on every attempt, so a receiving server sees one message, and unique to
+        this message (not the idempotency key, which another database may reuse)."""
         domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
-        return f"<{self.key}@{domain}>"
+        return f"<{self.message_uuid.hex}@{domain}>"
 
     def as_email_message(self, connection=None):
         message_class = EmailMultiAlternatives if self.alternatives else EmailMessage

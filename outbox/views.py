@@ -15,10 +15,11 @@ from .mail import queue_health
 @require_GET
 @never_cache
 def worker_health(request):
-    """200 while the oldest message that should have gone is younger than OUTBOX_STALL_SECONDS, else 503: no worker
-    is running, or it cannot keep up. A mail server that is down is not a 503: the worker is doing its job, and its
-    messages wait for their next try (`queued`, which grows) until the last one (`failed`, shown on the admin's
-    dashboard). The body has the numbers: watch `queued` and `failed` too."""
+    """200 while no email has waited longer than OUTBOX_STALL_SECONDS to be delivered, else 503: no worker is
+    running, the workers cannot keep up, or the mail server has been refusing that long. The body tells which:
+    `oldest_due_seconds` (emails due now and not going: the worker) beside `oldest_queued_seconds` (the oldest
+    undelivered email, retries included: the mail server when the other is 0), and the `queued` and `failed`
+    counts."""
     health = queue_health()
     tick = last_tick()
     health["last_scheduled_run"] = tick.isoformat() if tick else None

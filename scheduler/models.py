@@ -10,7 +10,7 @@ class ScheduledRun(models.Model):
 
     job = models.CharField(max_length=100)
     period_start = models.DateTimeField()
-    started_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)  # /healthz/worker's last run
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True, help_text="What the job said it did, or the error it raised.")
     succeeded = models.BooleanField(null=True)

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
@@ -362,9 +363,11 @@ def query(site, sql, *params):
 
 
 def emails_to(site, address):
-    """The outbox's rows for one address: (id, status, attempts, idempotency key)."""
+    """The outbox's rows for one address: (id, status, attempts, the message's uuid)."""
     return query(
-        site, "SELECT id, status, attempts, key FROM outbox_outboxmessage WHERE recipients = %s", address.lower()
+        site,
+        "SELECT id, status, attempts, message_uuid FROM outbox_outboxmessage WHERE recipients = %s",
+        address.lower(),
     )
 
 
@@ -535,19 +538,19 @@ def test_a_worker_beside_the_servers_delivers_every_email_once_a_sign_ups_among_
 
     sent = wait_for(lambda: [row for row in emails_to(site, address) if row[1] == "sent"], timeout=30)
     assert sent, f"the sign-up's email was not sent: {emails_to(site, address)}\n{workers.logs()}"
-    [(_, _, attempts, key)] = sent
+    [(_, _, attempts, message_uuid)] = sent
     assert attempts == 1
     [received] = mail.to(address)
-    assert received.message_id.startswith(f"<{key}@")  # the outbox's idempotency key is the Message-ID
+    assert received.message_id.startswith(f"<{uuid.UUID(str(message_uuid)).hex}@")  # the row's own Message-ID
     assert received.subject.startswith("Your place is booked: ")
 
     # Everything the module's sign-ups and board post queued is delivered, each message exactly once.
     waiting = "SELECT count(*) FROM outbox_outboxmessage WHERE status IN ('queued', 'sending')"
     assert wait_for(lambda: query(site, waiting) == [(0,)], timeout=30), workers.logs()
-    rows = query(site, "SELECT status, key FROM outbox_outboxmessage")
+    rows = query(site, "SELECT status, message_uuid FROM outbox_outboxmessage")
     assert {status for status, _ in rows} == {"sent"}
     delivered = sorted(message.message_id.split("@")[0].lstrip("<") for message in mail.messages())
-    assert delivered == sorted(key for _, key in rows)
+    assert delivered == sorted(uuid.UUID(str(message_uuid)).hex for _, message_uuid in rows)
     status, health = worker_health(b)
     assert status == 200
     assert (health["draining"], health["queued"], health["failed"]) == (True, 0, 0)
@@ -563,7 +566,7 @@ def test_with_the_worker_stopped_a_sign_up_answers_at_once_and_its_email_waits_q
     assert "/registered/" in response.headers["Location"]
     assert response.elapsed.total_seconds() < AT_ONCE_SECONDS
 
-    [(message_id, status, attempts, key)] = emails_to(site, address)
+    [(message_id, status, attempts, message_uuid)] = emails_to(site, address)
     assert (status, attempts) == ("queued", 0)
     assert delivery_tasks(site, message_id) == ["READY"]  # in django-tasks-db's queue, for whichever worker comes
 
@@ -583,6 +586,6 @@ def test_with_the_worker_stopped_a_sign_up_answers_at_once_and_its_email_waits_q
     assert wait_for(lambda: mail.to(address), timeout=30), workers.logs()
     assert wait_for(lambda: emails_to(site, address)[0][1] == "sent", timeout=10)
     [received] = mail.to(address)
-    assert received.message_id.startswith(f"<{key}@")
+    assert received.message_id.startswith(f"<{uuid.UUID(str(message_uuid)).hex}@")
     assert delivery_tasks(site, message_id) == ["SUCCESSFUL"]
     assert wait_for(lambda: worker_health(a)[0] == 200, timeout=10)

@@ -52,6 +52,7 @@ def time_passes(seconds):
     delta = timedelta(seconds=seconds)
     OutboxMessage.objects.update(created_at=F("created_at") - delta, next_attempt_at=F("next_attempt_at") - delta)
     OutboxMessage.objects.filter(lease_expires_at__isnull=False).update(lease_expires_at=F("lease_expires_at") - delta)
+    OutboxMessage.objects.filter(task_due_at__isnull=False).update(task_due_at=F("task_due_at") - delta)
 
 
 def sign_up_data(email="a.hassan@school.example.org"):

@@ -1,6 +1,7 @@
-"""/healthz/worker: for monitoring, whether the mail queue is draining. 200 while nothing due has waited longer
-than OUTBOX_STALL_SECONDS, 503 once something has (no worker is running); cheap, no personal data, never kept by
-a proxy or the page cache."""
+"""/healthz/worker: for monitoring, whether the mail queue is draining. 200 while no email has waited longer than
+OUTBOX_STALL_SECONDS to be delivered, 503 once one has (no worker running, or the mail server down that long); the
+body tells the two apart (`oldest_due_seconds`: due now and not going is the worker's problem); cheap, no personal
+data, never kept by a proxy or the page cache."""
 
 import json
 from datetime import timedelta
@@ -35,13 +36,21 @@ def test_the_queue_is_draining_while_nothing_due_has_waited_too_long(settings):
     settings.OUTBOX_STALL_SECONDS = 300
     assert health() == (
         200,
-        {"draining": True, "oldest_due_seconds": 0, "queued": 0, "failed": 0, "last_scheduled_run": None},
+        {
+            "draining": True,
+            "oldest_queued_seconds": 0,
+            "oldest_due_seconds": 0,
+            "queued": 0,
+            "failed": 0,
+            "last_scheduled_run": None,
+        },
     )
     queue()
     time_passes(299)
     status, body = health()
     assert status == 200
     assert body["draining"] is True and body["queued"] == 1 and 299 <= body["oldest_due_seconds"] <= 300
+    assert 299 <= body["oldest_queued_seconds"] <= 300
 
 
 def test_a_due_message_older_than_the_stall_time_answers_503(settings):
@@ -53,17 +62,30 @@ def test_a_due_message_older_than_the_stall_time_answers_503(settings):
     assert body["draining"] is False and body["queued"] == 1 and body["oldest_due_seconds"] >= 301
 
 
-def test_a_message_waiting_for_its_next_try_is_not_a_stall_and_failed_mail_is_counted(settings):
-    """The worker is keeping up: what waits is not due yet (a retry's backoff), what failed is over (the admin's
-    outbox and dashboard show it); both are reported for whoever watches the numbers."""
+def test_mail_undelivered_for_too_long_answers_503_even_when_it_waits_for_its_next_try(settings):
+    """The mail server has been down for an hour: the worker is doing its job (nothing is due: each email waits for
+    its retry, `oldest_due_seconds` 0), but no email is going out, and whoever watches must know. Failed mail is
+    over (the admin's outbox and dashboard show it) and only counted."""
     settings.OUTBOX_STALL_SECONDS = 300
     waiting, failed = queue(), queue("Failed")
     OutboxMessage.objects.filter(pk=failed.pk).update(status=OutboxMessage.Status.FAILED)
     OutboxMessage.objects.filter(pk=waiting.pk).update(attempts=5, next_attempt_at=timezone.now() + timedelta(hours=1))
     time_passes(3000)  # both were queued long ago; the waiting one is due in ten minutes
     status, body = health()
-    assert status == 200
+    assert status == 503
     assert (body["queued"], body["failed"], body["oldest_due_seconds"]) == (1, 1, 0)
+    assert body["oldest_queued_seconds"] >= 3000 and body["draining"] is False
+
+
+def test_a_retry_within_the_stall_time_is_still_draining(settings):
+    settings.OUTBOX_STALL_SECONDS = 300
+    waiting = queue()
+    OutboxMessage.objects.filter(pk=waiting.pk).update(
+        attempts=1, next_attempt_at=timezone.now() + timedelta(minutes=5)
+    )
+    time_passes(120)  # queued two minutes ago, its retry due in three
+    status, body = health()
+    assert status == 200 and body["oldest_queued_seconds"] >= 120 and body["oldest_due_seconds"] == 0
 
 
 def test_it_names_when_a_scheduler_last_ran():

@@ -96,8 +96,8 @@ class SecondWorkerArrivesMidSend(SMTPBackend):
 
     def send_messages(self, email_messages):
         for email_message in email_messages:
-            key = email_message.extra_headers["Message-ID"].strip("<>").split("@")[0]
-            self.outcomes.append(deliver(OutboxMessage.objects.get(key=key).pk))
+            message_uuid = email_message.extra_headers["Message-ID"].strip("<>").split("@")[0]
+            self.outcomes.append(deliver(OutboxMessage.objects.get(message_uuid=message_uuid).pk))
         return super().send_messages(email_messages)
 
 

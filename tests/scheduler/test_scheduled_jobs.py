@@ -44,13 +44,15 @@ def runs(job_name):
 
 
 @pytest.mark.django_db
-def test_the_site_schedules_retention_the_digest_the_outbox_sweep_and_its_own_cleanup(settings):
+def test_the_site_schedules_everything_that_used_to_need_cron(settings):
     periods = {job.name: job.every for job in scheduled_jobs()}
     assert periods == {
         "apply_retention": timedelta(days=1),
         "board_moderator_digest": timedelta(seconds=settings.BOARD_DIGEST_INTERVAL_SECONDS),
         "outbox_sweep": timedelta(minutes=1),
         "forget_old_runs": timedelta(days=1),
+        "publish_scheduled": timedelta(minutes=1),
+        "prune_task_results": timedelta(days=1),
     }
 
 

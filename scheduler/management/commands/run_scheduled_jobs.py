@@ -4,7 +4,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from scheduler.jobs import run_due_jobs, scheduled_jobs
 
@@ -31,8 +31,14 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, self._request_stop)
             signal.signal(signal.SIGINT, self._request_stop)
         while True:
-            for name, outcome in run_due_jobs(only=only).items():
-                self.stdout.write(f"{name}: {outcome}")
+            try:
+                for name, outcome in run_due_jobs(only=only).items():
+                    self.stdout.write(f"{name}: {outcome}")
+            except DatabaseError as error:
+                if not forever:
+                    raise
+                # The database restarting or failing over must not end the scheduler: say so and try next pass.
+                self.stderr.write(f"Scheduled jobs not run this pass: the database answered {error!r}")
             if not forever or self._stop:
                 return
             slept = 0.0
