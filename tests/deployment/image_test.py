@@ -60,7 +60,7 @@ COUNT_PAGES = (
 )
 OUTBOX_ROW = (
     "from outbox.models import OutboxMessage; "
-    "m = OutboxMessage.objects.get(recipients='{address}'); print('outbox:', m.status, m.attempts, m.key)"
+    "m = OutboxMessage.objects.get(recipients='{address}'); print('outbox:', m.status, m.attempts, m.message_uuid.hex)"
 )
 VENV_PYTHON = REPO / ".venv/bin/python"
 MIRROR = os.environ.get("IMAGE_TEST_DEBIAN_MIRROR") or "http://deb.debian.org/debian"
@@ -439,7 +439,7 @@ def check_mail(image, config, env, background, log_path, record):
         output, _ = probe.communicate(timeout=120)
         row = next((line for line in output.splitlines() if line.startswith("outbox: ")), output[-2000:])
     need(row.startswith("outbox: sent 1 "), "outbox", f"the email's row is not 'sent' after one try: {row}")
-    key = row.split()[-1]
+    key = row.split()[-1]  # the row's uuid: its Message-ID
     time.sleep(2)  # a second delivery, if there were one, would come at once
     received = delivered_to(record, address)
     need(
