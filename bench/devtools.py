@@ -1,8 +1,11 @@
-"""What the developer tools (`make bench`, `make lighthouse`, `make loadtest`) share: a free loopback port for
-the server they start, and a main that stops that server cleanly on Ctrl+C or a kill."""
+"""What the developer tools (`make bench`, `make lighthouse`, `make loadtest`) and the tests that start servers
+share: a free loopback port for the server they start, stopping it (its whole process group), and a main that
+stops it cleanly on Ctrl+C or a kill."""
 
+import os
 import signal
 import socket
+import subprocess
 import sys
 
 
@@ -31,3 +34,17 @@ def run_main(main, on_interrupt=None):
             on_interrupt()
         sys.exit(130)
     sys.exit(status or 0)
+
+
+def stop_process_group(process, timeout=20):
+    """SIGTERM to the process's group (started with `start_new_session=True`), as a container stop sends; SIGKILL
+    if it has not exited within `timeout` seconds. Returns its exit status (None if it had to be killed)."""
+    if process is None or process.poll() is not None:
+        return None if process is None else process.returncode
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        return None

@@ -19,7 +19,6 @@ import platform
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -28,7 +27,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from devtools import free_port, run_main
+from devtools import free_port, run_main, stop_process_group
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -126,13 +125,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def __exit__(self, *exc):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process)
         self.log_file.close()
 
 

@@ -15,16 +15,13 @@ hooks.register("register_personal_data", lambda: personal_data)
 hooks.register("register_admin_viewset", OutboxViewSet)
 
 
-@hooks.register("register_scheduled_jobs")
-def outbox_jobs():
-    return [
-        ScheduledJob(
-            "outbox_sweep",
-            timedelta(minutes=1),
-            lambda: f"{sweep()} due email(s) enqueued",
-            "enqueue delivery of due emails whose own task was lost (a worker died, an enqueue failed)",
-        )
-    ]
+def _sweep():
+    return f"{sweep()} due email(s) enqueued"
+
+
+# The safety net under every delivery task: see outbox.mail.sweep.
+SWEEP_JOB = ScheduledJob("outbox_sweep", timedelta(minutes=1), _sweep, "enqueue due emails whose own task was lost")
+hooks.register("register_scheduled_jobs", lambda: [SWEEP_JOB])
 
 
 class FailedMailPanel(Component):

@@ -19,7 +19,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -37,7 +36,9 @@ import requests
 from django.conf import settings
 from PIL import Image
 
+from bench.devtools import stop_process_group
 from tests.smtp_sink import smtp_sink
+from tests.together import DbWorker
 
 REPO = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -171,40 +172,7 @@ class Server:
         raise AssertionError(f"server {self.name} never became healthy:\n{self.log.read_text()[-3000:]}")
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-
-class Worker:
-    """`manage.py db_worker` with the servers' environment, as the image's `worker` command runs it (there every
-    2 seconds; here every 0.2, so the test does not wait)."""
-
-    def __init__(self, env, log_dir, number):
-        self.log = Path(log_dir) / f"worker-{number}.log"
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"]
-            + ["--worker-id", f"two-servers-{number}"],
-            cwd=REPO,
-            env=env,
-            stdout=self.log.open("w"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def stop(self):
-        """SIGTERM, as a container stop sends: the worker finishes the email in hand and exits."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process)
 
 
 BASE_PORT = int(os.environ.get("TWO_SERVERS_BASE_PORT", "8520"))
@@ -344,7 +312,7 @@ class WorkerPool:
         self.site, self.started = site, []
 
     def start(self):
-        worker = Worker(self.site["env"], self.site["work"], len(self.started) + 1)
+        worker = DbWorker(f"worker-{len(self.started) + 1}", self.site["env"], self.site["work"])
         self.started.append(worker)
         return worker
 

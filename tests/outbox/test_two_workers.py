@@ -4,9 +4,6 @@ when the sweep enqueues one whose first task is late) and the workers race for t
 
 import os
 import secrets
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -20,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from outbox.mail import enqueue_delivery, queue_email
 from outbox.models import OutboxMessage
+from tests.together import DbWorker
 
 REPO = Path(__file__).resolve().parents[2]
 MESSAGES = 30
@@ -36,41 +34,6 @@ def database_url_of_the_test_database():
     return f"postgres://{database['USER']}{password}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
 
 
-class WorkerProcess:
-    def __init__(self, name, env, log_dir):
-        self.name = name
-        self.log = Path(log_dir) / f"{name}.log"
-        command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"]
-        self.process = subprocess.Popen(
-            [*command, "--worker-id", name],
-            cwd=REPO,
-            env=env,
-            stdout=self.log.open("w"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def output(self):
-        return self.log.read_text()
-
-    def wait_started(self, deadline):
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"{self.name} exited:\n{self.output()[-3000:]}"
-            if f"Starting worker worker_id={self.name}" in self.output():
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"{self.name} did not start:\n{self.output()[-3000:]}")
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_draining_one_queue_deliver_every_message_exactly_once(mail_server, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -85,7 +48,7 @@ def test_two_workers_draining_one_queue_deliver_every_message_exactly_once(mail_
         **mail_server.environment(timeout=5),
     )
     log_dir = tempfile.mkdtemp(prefix="sanctuary-workers-")
-    workers = [WorkerProcess(name, env, log_dir) for name in ("worker-a", "worker-b")]
+    workers = [DbWorker(name, env, log_dir, interval="0.1") for name in ("worker-a", "worker-b")]
     try:
         deadline = time.monotonic() + 60
         for worker in workers:

@@ -2,13 +2,11 @@
 (django-tasks-db), and a worker (`manage.py db_worker`'s loop) sends it, retries it later, or lets another worker
 take it over. Exactly once, whoever runs it and however often."""
 
-import threading
 import time
 
 import pytest
 from django.core.mail import EmailMessage
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import connection
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -17,6 +15,7 @@ from outbox.mail import deliver, queue_email, sweep
 from outbox.models import OutboxMessage
 from tests.outbox.conftest import sign_up_data, time_passes
 from tests.smtp_server import UnresponsiveServer
+from tests.together import run_together
 
 Status = OutboxMessage.Status
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -151,25 +150,11 @@ def test_workers_delivering_the_same_messages_at_once_send_each_once(mail_server
         queue_email(EmailMessage(f"Message {number}", "Body", to=["t@example.org"]), purpose="Test").pk
         for number in range(10)
     ]
-    barrier = threading.Barrier(6)
-    outcomes, errors = [], []
 
     def worker(number):
-        try:
-            barrier.wait(timeout=30)
-            for message_id in ids if number % 2 == 0 else ids[::-1]:  # half from each end
-                outcomes.append(deliver(message_id))
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(repr(error))
-        finally:
-            connection.close()  # each thread had its own connection
+        return [deliver(message_id) for message_id in (ids if number % 2 == 0 else ids[::-1])]  # half from each end
 
-    threads = [threading.Thread(target=worker, args=(number,)) for number in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    outcomes = [outcome for delivered in run_together(worker, 6) for outcome in delivered]
     assert outcomes.count(Status.SENT) == len(ids)
     assert sorted(mail_server.message_ids()) == sorted(message.message_id() for message in OutboxMessage.objects.all())
     assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(Status.SENT, 1)}
