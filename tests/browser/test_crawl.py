@@ -10,7 +10,9 @@ results (the search form is a GET form), and the error pages. Each HTML page mus
 - be valid HTML for the Nu HTML Checker (`vnu.jar`, run once on every page the crawl fetched);
 - have no axe-core WCAG 2.2 A/AA violation at 320 px and at 1280 px;
 - not scroll sideways at 320 px;
-- log no console error (the desktop pass enforces the Content-Security-Policy, so a violation is one).
+- break none of the Content-Security-Policy, which the crawl's browser enforces as a visitor's does (the
+  `securitypolicyviolation` event and Chromium's console), and run the site's own script (it removes `no-js`);
+- log no console error.
 
 Links are followed on every page, but a path is visited with at most `VARIANTS_PER_PATH` different query
 strings: the library's facets combine without end (each filtered page links to further combinations), and the
@@ -61,7 +63,15 @@ TEMPLATE_SYNTAX = re.compile(r"\{%|%\}|\{\{|\}\}|\{#|#\}")
 AXE_RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
     .then(result => result.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' -> '
         + v.nodes.slice(0, 3).map(n => JSON.stringify(n.target)).join('; ')))"""
+# The crawl's browser enforces the site's Content-Security-Policy (no bypass), so every page is also checked for
+# violations, caught twice: this event, and Chromium's console errors (any console error fails the page).
+RECORD_CSP_VIOLATIONS = """window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.__cspViolations.push(event.violatedDirective + " blocked " + (event.blockedURI || "inline"));
+});"""
 PAGE_FACTS = """() => ({
+    cspViolations: window.__cspViolations || [],
+    siteScriptRan: !document.documentElement.classList.contains('no-js'),
     h1: document.querySelectorAll('h1').length,
     text: document.body ? document.body.innerText : '',
     links: Array.from(document.querySelectorAll('a[href]'), a => a.href),
@@ -116,6 +126,7 @@ def _visit(page, url):
 def test_every_page_of_the_demo_site_is_whole_valid_and_accessible(site, browser):
     axe_source = AXE_SCRIPT.read_text()
     context = offline(browser.new_context(viewport=DESKTOP))  # the CSP is enforced, as for a visitor
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(20_000)
     console_errors = []
@@ -151,6 +162,9 @@ def test_every_page_of_the_demo_site_is_whole_valid_and_accessible(site, browser
 
             page.set_viewport_size(DESKTOP)
             facts = page.evaluate(PAGE_FACTS)
+            problems += [f"{path}: Content-Security-Policy violation: {v}" for v in facts["cspViolations"]]
+            if not facts["siteScriptRan"]:  # site.js removes `no-js`: 'self' scripts run, nothing inline needed
+                problems.append(f"{path}: the site's script did not run")
             if facts["h1"] != 1:
                 problems.append(f"{path}: {facts['h1']} <h1> elements")
             shown = TEMPLATE_SYNTAX.findall(facts["text"])
