@@ -11,6 +11,7 @@ examples from one client address would otherwise be refused (429) after the fift
 themselves are tested in each app's own tests.
 """
 
+import functools
 import io
 import re
 from datetime import timedelta
@@ -296,6 +297,7 @@ def test_search_boxes_survive_any_text(client, open_board, public_post, query, s
 # --- extreme-shape images (issue 14, item 3) ------------------------------------------------------------------
 
 
+@functools.cache  # optimising a 25-megapixel PNG takes seconds; the board and admin tests share each shape
 def thin_png(width, height):
     """A 1-bit PNG of a few KB: within the pixel limit, yet each rendition of it once took 8-18 seconds."""
     buffer = io.BytesIO()
