@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from outbox.mail import queue_email
 
+from .models import BoardComment, BoardPost, ModeratorDigest
+
 
 def moderator_emails():
     """Active staff who may change board posts (superusers and members of groups with the permission)."""
@@ -26,8 +28,6 @@ def send_moderator_digest():
 
     The guard is a database row locked while we decide, so two servers cannot both send.
     """
-    from .models import BoardComment, BoardPost, ModeratorDigest
-
     now = timezone.now()
     interval = timedelta(seconds=settings.BOARD_DIGEST_INTERVAL_SECONDS)
     with transaction.atomic():
@@ -59,8 +59,6 @@ def send_rejection_email(post_id):
     section, the day and the moderator's reason: the address was typed too, never confirmed, so a post
     written to be rejected could otherwise have us deliver its words to a stranger. The template is not
     given the post, so it cannot show them."""
-    from .models import BoardPost
-
     post = (
         BoardPost.objects.select_related("board", "section")
         .filter(pk=post_id, status=BoardPost.Status.REJECTED)

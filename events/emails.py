@@ -15,6 +15,9 @@ from django.template.loader import render_to_string
 
 from outbox.mail import queue_email
 
+from .calendar import calendar_bytes
+from .models import EventPage, EventRegistration
+
 SUBJECTS = {
     "confirmed": "Your place is booked: {title}",
     "waiting": "You are on the waiting list: {title}",
@@ -32,9 +35,6 @@ def queue_registration_email(registration_id, kind):
     """Confirmation, waiting-list notice, promotion notice, or "you are already signed up" (after a second
     sign-up with the same address, told here rather than on the page). Nothing is sent for a cancelled or
     anonymised row."""
-    from .calendar import calendar_bytes
-    from .models import EventRegistration
-
     registration = EventRegistration.objects.select_related("event").filter(pk=registration_id).first()
     if registration is None or registration.anonymised or not registration.email:
         return
@@ -65,8 +65,6 @@ def queue_registration_email(registration_id, kind):
 
 def queue_attendee_message(event_id, subject, message, include_waiting_list=False):
     """An editor's message to everyone with a place (one email each, so nobody sees another's address)."""
-    from .models import EventPage, EventRegistration
-
     event = EventPage.objects.filter(pk=event_id).first()
     if event is None:
         return 0

@@ -2,17 +2,16 @@
 
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from wagtail.contrib.forms.models import FormSubmission
+from wagtail.models import Site
 
 from outbox.mail import queue_email
+
+from .models import SiteSettings
 
 
 def send_enquiry_email(submission_id):
     """Email one enquiry to the address in Site settings; nothing to do if that address is empty."""
-    from wagtail.contrib.forms.models import FormSubmission
-    from wagtail.models import Site
-
-    from .models import SiteSettings
-
     submission = FormSubmission.objects.select_related("page").filter(pk=submission_id).first()
     if submission is None:
         return

@@ -33,17 +33,13 @@ def queue_email(message, *, purpose, key=None):
     if not message.recipients():
         return None
     row = OutboxMessage.from_email_message(message, purpose=purpose, key=key)
-    if key is not None:
-        existing = OutboxMessage.objects.filter(key=key).first()
-        if existing is not None:
-            return existing
     try:
         with transaction.atomic():  # a savepoint, so a duplicate key leaves the caller's transaction usable
             row.save(force_insert=True)
     except IntegrityError:
         if key is None:
             raise
-        return OutboxMessage.objects.get(key=key)  # queued by another request a moment ago
+        return OutboxMessage.objects.get(key=key)  # queued before (a retried request, a second confirmation)
     # Robust: once the transaction has committed, the promise and its email are kept; a failure to enqueue the task
     # (the queue unreachable for a moment) is logged, not raised at whoever committed, and the sweep delivers it.
     transaction.on_commit(lambda: enqueue_delivery(row.pk), robust=True)

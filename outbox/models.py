@@ -24,8 +24,9 @@ class OutboxMessage(models.Model):
 
     The row is written in the transaction that makes the promise (the sign-up, the moderation decision), so a
     promise stored is a message stored. `key` is the message's idempotency key: unique, so the same promise
-    queued twice is one message, and it is the email's Message-ID, so a mail server that receives it twice (a
-    worker that died between the server's "250 OK" and our "sent") can tell it is the same message.
+    queued twice is one message. `message_uuid` is its Message-ID, the same on every try, so a mail server that
+    receives it twice (a worker that died between the server's "250 OK" and our "sent") can tell it is the same
+    message.
     """
 
     class Status(models.TextChoices):

@@ -6,11 +6,13 @@ Whoever first inserts the row (job, period) runs it; the unique constraint refus
 SQLite and PostgreSQL alike. A job that raises is recorded as failed and runs again in its next period.
 """
 
+import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail import hooks
@@ -31,6 +33,17 @@ class ScheduledJob:
     def period_start(self, now):
         periods = (now - EPOCH) // self.every
         return EPOCH + periods * self.every
+
+
+def command_job(name, *args):
+    """A job that runs `manage.py <name> <args>` in the scheduler's process; its outcome is what it printed."""
+
+    def run():
+        output = io.StringIO()
+        call_command(name, *args, stdout=output)
+        return output.getvalue().strip()[:2000]
+
+    return run
 
 
 def scheduled_jobs():

@@ -1,24 +1,13 @@
 """The scheduler's own jobs, and the two housekeeping commands of the libraries under us, so that a deployment
 needs no cron at all: Wagtail's scheduled publishing and django-tasks-db's finished task rows."""
 
-import io
 from datetime import timedelta
 
-from django.core.management import call_command
 from django.utils import timezone
 from wagtail import hooks
 
-from .jobs import ScheduledJob
+from .jobs import ScheduledJob, command_job
 from .models import ScheduledRun
-
-
-def _command(name, *args):
-    def run():
-        output = io.StringIO()
-        call_command(name, *args, stdout=output)
-        return output.getvalue().strip()[:2000]
-
-    return run
 
 
 def _prune_task_results():
@@ -27,7 +16,9 @@ def _prune_task_results():
 
     if not isinstance(default_task_backend, DatabaseBackend):
         return "nothing to prune: tasks run at once here, no database queue"
-    return _command("prune_db_task_results", "--min-age-days", "14")() or "finished task rows over 14 days old pruned"
+    return (
+        command_job("prune_db_task_results", "--min-age-days", "14")() or "finished task rows over 14 days old pruned"
+    )
 
 
 def _forget_old_runs():
@@ -41,7 +32,7 @@ def scheduler_jobs():
         ScheduledJob(
             "publish_scheduled",
             timedelta(minutes=1),
-            _command("publish_scheduled"),
+            command_job("publish_scheduled"),
             "Wagtail's scheduled publishing: revisions editors scheduled go live, expired pages go offline",
         ),
         ScheduledJob(
