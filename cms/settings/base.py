@@ -57,6 +57,7 @@ LOCAL_APPS = [
     "events",
     "resources",
     "board",
+    "schools",
     "demo",
 ]
 
