@@ -61,15 +61,46 @@ def latest_manifest(tmp_path):
     return folder, json.loads((folder / "manifest.json").read_text())
 
 
-@pytest.fixture
-def migrated_sqlite_file(tmp_path, database_states, transactional_db):
-    """A database file as migrations leave it: copied from the suite's migrated test database when that is SQLite,
-    else migrated by a child process."""
-    path = tmp_path / "scratch.sqlite3"
+@pytest.fixture(scope="module")
+def migrated_sqlite_on_disk(tmp_path_factory, database_states, django_db_blocker):
+    """A SQLite file as migrations leave it, made once for the module: copied from the suite's migrated test
+    database when that is SQLite, else migrated by a child process."""
+    folder = tmp_path_factory.mktemp("migrated")
+    path = folder / "migrated.sqlite3"
     if connection.vendor == "sqlite":
-        database_states.copy_of("migrated").write_to(path)
+        with django_db_blocker.unblock():
+            database_states.copy_of("migrated").write_to(path)
     else:
-        manage(child_env(tmp_path, f"sqlite:///{path}"), "migrate", "--noinput", "-v0")
+        manage(child_env(folder, f"sqlite:///{path}"), "migrate", "--noinput", "-v0")
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_site_on_disk(tmp_path_factory, migrated_sqlite_on_disk):
+    """The demo as `make run` loads it, in a SQLite file and a media folder: loaded once by a child process (the
+    slowest step of a round trip) and copied for each round trip that starts from it."""
+    folder = tmp_path_factory.mktemp("demo-site")
+    path = folder / "demo.sqlite3"
+    path.write_bytes(migrated_sqlite_on_disk.read_bytes())
+    manage(child_env(folder, f"sqlite:///{path}"), "load_demo_content")
+    return path, LocalMedia(folder / "media").files()
+
+
+def demo_site_copy(tmp_path, demo_site_on_disk, media):
+    """A copy of the demo's database file for this test, and the demo's media files put into `media`."""
+    source, files = demo_site_on_disk
+    path = tmp_path / "scratch.sqlite3"
+    path.write_bytes(source.read_bytes())
+    for name, content in files.items():
+        media.write(name, content)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def migrated_sqlite_file(tmp_path, migrated_sqlite_on_disk):
+    """A copy of the migrated database file for this test."""
+    path = tmp_path / "scratch.sqlite3"
+    path.write_bytes(migrated_sqlite_on_disk.read_bytes())
     return f"sqlite:///{path}"
 
 
@@ -90,6 +121,7 @@ class LocalMedia:
         (self.folder / name).unlink()
 
     def write(self, name, content):
+        (self.folder / name).parent.mkdir(parents=True, exist_ok=True)
         (self.folder / name).write_bytes(content)
 
 
@@ -110,9 +142,10 @@ class BucketMedia:
 
 
 def round_trip(tmp_path, env, media):
-    """Demo content, a backup, a disaster, a restore: the rows and the media files come back byte for byte,
-    with nothing left over."""
-    manage(env, "load_demo_content")
+    """Demo content (already in the database and the media, or loaded now when the media are still empty), a
+    backup, a disaster, a restore: the rows and the media files come back byte for byte, with nothing left over."""
+    if not media.files():
+        manage(env, "load_demo_content")
     made = manage(env, "backup")
     folder, manifest = latest_manifest(tmp_path)
     assert str(folder) in made.stdout
@@ -144,8 +177,9 @@ def round_trip(tmp_path, env, media):
     return manifest
 
 
-def test_round_trip_on_sqlite(tmp_path, migrated_sqlite_file):
-    round_trip(tmp_path, child_env(tmp_path, migrated_sqlite_file), LocalMedia(tmp_path / "media"))
+def test_round_trip_on_sqlite(tmp_path, demo_site_on_disk):
+    media = LocalMedia(tmp_path / "media")
+    round_trip(tmp_path, child_env(tmp_path, demo_site_copy(tmp_path, demo_site_on_disk, media)), media)
 
 
 @pytest.fixture(scope="module")
@@ -154,11 +188,12 @@ def s3_endpoint():
         yield endpoint
 
 
-def test_round_trip_with_the_media_in_an_s3_bucket(tmp_path, migrated_sqlite_file, s3_endpoint):
+def test_round_trip_with_the_media_in_an_s3_bucket(tmp_path, demo_site_on_disk, s3_endpoint):
     """The same round trip with the settings' S3 storage (AWS_STORAGE_BUCKET_NAME): the media are read from and
     written back to the bucket, and a server that does not see the bucket cannot make a backup that looks whole."""
     bucket = f"backup-{uuid.uuid4().hex[:8]}"
     media = BucketMedia(s3_endpoint, bucket)
+    migrated_sqlite_file = demo_site_copy(tmp_path, demo_site_on_disk, media)
     env = {**child_env(tmp_path, migrated_sqlite_file), **s3_server.aws_environment(s3_endpoint, bucket)}
     manifest = round_trip(tmp_path, env, media)
     assert bucket in manifest["media_storage"] and "S3Storage" in manifest["media_storage"]
