@@ -190,3 +190,10 @@ def test_a_preview_shows_the_criteria_ticked_before_saving(library):
     assert [criterion.number for criterion in context["criteria"]] == [6]
     context = resource.get_context(request)
     assert [criterion.number for criterion in context["criteria"]] == [1, 8]
+
+
+def test_searching_the_library_for_a_criterions_words_finds_the_resources_tagged_with_it(client, library):
+    add_resource(library, "Lesson on journeys", criteria=[2])
+    add_resource(library, "Welcome policy template", criteria=[3])
+    response = client.get("/resources/?q=curriculum")  # criterion 2: "Learning in the curriculum"
+    assert [resource.title for resource in response.context["results"].page_obj.object_list] == ["Lesson on journeys"]
