@@ -23,7 +23,8 @@ its app's section of the structure (made first when it is missing, so one part c
 Values: TOML's own dates, date-times and times (Europe/London); rich text as a list of paragraphs, each a string
 or `{ h3 = "…" }` / `{ ul = ["…"] }`; a StreamField as a list of `{ <block type> = <value> }`; a foreign key to a
 page as its path below the home page ("events/<slug>"), to an image or a document as its key in this file, to
-anything else as its slug (or code); a string that is exactly `{NAME}` is the real site's value `SHARED[NAME]`.
+anything else as its slug, code or number (an award criterion: `criteria = [2, 5]`); a string that is exactly
+`{NAME}` is the real site's value `SHARED[NAME]`.
 """
 
 import io
@@ -163,9 +164,15 @@ def _holds(current, expected):
     return not current if expected == "" else current == expected
 
 
+# How a data file names a row that is not a page, picture or document: by the first of these fields its model has.
+NATURAL_KEYS = ("slug", "code", "number")
+
+
 def _natural(model, value):
-    """The row of `model` a data file names by its slug (or code); None when an editor removed it."""
-    key = "slug" if any(field.name == "slug" for field in model._meta.get_fields()) else "code"
+    """The row of `model` a data file names by its slug, code or number (an award criterion); None when an editor
+    removed it."""
+    names = {field.name for field in model._meta.get_fields()}
+    key = next(name for name in NATURAL_KEYS if name in names)
     return model.objects.filter(**{key: value}).first()
 
 

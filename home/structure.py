@@ -77,29 +77,43 @@ PACK = (
 )
 
 # The award's eight minimum criteria in our own plain words (City of Sanctuary UK reworded them in 2024 to focus on
-# the difference a school makes); the official wording is on the national website, and each page says so.
+# the difference a school makes); the official wording is on the national website, and each page says so. Numbered
+# 1 to 8 in this order (Learn 1-2, Embed 3-5, Share 6-8): the process pages list them, and the resource library
+# keeps them as records (`resources.AwardCriterion`, made by resources/structure.py) with these short titles.
 CRITERIA = {
     "learn": [
         "Staff, governors and pupils learn what it means to be seeking sanctuary: why people are forced to leave "
-        "their homes, the journeys they make, and their right to sanctuary.",
-        "Your school learns about the experiences of people seeking sanctuary, where you can from people with lived "
-        "experience, and that learning changes how people in school think, talk and act.",
+        "their homes, the journeys they make, and their right to sanctuary. Staff gain the know-how to welcome and "
+        "support new arrivals well.",
+        "Pupils learn about forced migration and the experiences of people seeking sanctuary in lessons across the "
+        "curriculum, where you can from people with lived experience, and that learning changes how people in "
+        "school think, talk and act.",
     ],
     "embed": [
-        "Welcome and inclusion are part of your school’s policies and everyday practice, and staff know how to put "
-        "them into action.",
-        "Pupils and families seeking sanctuary are supported: a warm welcome and induction, help to learn and take "
-        "part in school life, and links to people and services who can help.",
+        "Welcome and inclusion are part of your school’s policies and everyday practice, from how new arrivals and "
+        "their families are welcomed and settled in to how staff put the policies into action.",
+        "Pupils and families seeking sanctuary are supported to feel safe, to belong and to thrive: help to learn "
+        "and take part in school life, care for their wellbeing, and links to people and services who can help.",
         "Pupils have a voice: they, including pupils who have sought sanctuary, help shape and lead the school’s "
-        "welcome.",
+        "welcome, and people with lived experience are listened to.",
     ],
     "share": [
         "You share your vision of welcome with families and the wider community, so that people beyond the school "
         "understand it and support it.",
-        "You share what you have learnt and done with other schools, and encourage them to become Schools of "
-        "Sanctuary.",
-        "You celebrate sanctuary and speak up for it, for example in Refugee Week, and link with local sanctuary "
-        "groups such as Coventry City of Sanctuary.",
+        "You share what you have learnt and done with other schools and the Schools of Sanctuary network, and "
+        "encourage them to become Schools of Sanctuary.",
+        "Your school makes a public commitment to welcome, by signing the City of Sanctuary pledge and saying so on "
+        "its website, and speaks up for sanctuary, for example in Refugee Week and with local sanctuary groups such "
+        "as Coventry City of Sanctuary.",
+    ],
+}
+CRITERION_TITLES = {
+    "learn": ["Learning about sanctuary", "Learning in the curriculum"],
+    "embed": ["A welcome in policy and practice", "Wellbeing and belonging", "Voices that shape the school"],
+    "share": [
+        "Sharing with families and the community",
+        "Sharing with other schools",
+        "A public commitment to welcome",
     ],
 }
 CRITERIA_COUNTS = {"learn": "two", "embed": "three", "share": "three"}

@@ -3,7 +3,9 @@ from django.apps import AppConfig
 
 class ResourcesConfig(AppConfig):
     name = "resources"
-    # The resource library's lists (types, languages) are editors' work (see security/admin_groups.py).
+    # The resource library's lists (types, languages) are editors' work (see security/admin_groups.py), and so is
+    # the wording of the award's criteria; there are always eight, made by the site structure, so none to add or
+    # delete.
     admin_group_permissions = {
         "Editors": {
             "resources.add_resourcetype",
@@ -14,5 +16,7 @@ class ResourcesConfig(AppConfig):
             "resources.change_language",
             "resources.delete_language",
             "resources.view_language",
+            "resources.change_awardcriterion",
+            "resources.view_awardcriterion",
         },
     }

@@ -21,7 +21,7 @@ from wagtail.images.models import Filter
 
 from security.public_input import paginate, search_terms, search_text
 
-from .models import Audience, Language, Process, ResourcePage, ResourceType, TaggedResource
+from .models import Audience, AwardCriterion, Language, Process, ResourcePage, ResourceType, TaggedResource
 
 MAX_VALUES_PER_FACET = 20
 MAX_VALUE_LENGTH = 100
@@ -129,8 +129,10 @@ class _ManyToManyFacet(_FacetSpec):
         self.label_field = label_field
 
     def load_options(self, requested):
+        # Values are compared with the query string's text, so a number (a criterion's) is offered as text.
         return [
-            (row.pk, getattr(row, self.value_field), getattr(row, self.label_field)) for row in self.model.objects.all()
+            (row.pk, str(getattr(row, self.value_field)), getattr(row, self.label_field))
+            for row in self.model.objects.all()
         ]
 
     def filter_q(self, ids):
@@ -189,6 +191,9 @@ class _TagFacet(_FacetSpec):
 def facet_specs():
     return [
         _ManyToManyFacet("process", "Process", Process, "processes"),
+        _ManyToManyFacet(
+            "criterion", "Award criterion", AwardCriterion, "criteria", value_field="number", label_field="label"
+        ),
         _ManyToManyFacet("audience", "Audience / phase", Audience, "audiences"),
         _TypeFacet("type", "Resource type"),
         _ManyToManyFacet("language", "Language", Language, "languages", value_field="code"),

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -26,6 +26,7 @@ from wagtail.search import index
 from home.blocks import BaseStreamBlock, validate_video_url
 from home.models import IndexedWithChildRelationsMixin, OneQueryChildRouteMixin, PageMetaMixin, image_with_alt_text
 from home.routing import page_view
+from home.structure import NATIONAL_SITE
 
 # The award's three processes, each with a listing at <library>/<slug>/.
 PROCESS_ROUTE_SLUGS = ("learn", "embed", "share")
@@ -78,6 +79,61 @@ class Process(Vocabulary):
 
 class Audience(Vocabulary):
     """Who a resource is for: a phase of education, staff and governors, or families."""
+
+
+# The award has eight minimum criteria, numbered 1 to 8 across Learn, Embed and Share.
+CRITERIA_COUNT = 8
+
+
+class AwardCriterion(models.Model):
+    """One of the award's eight minimum criteria, in our own words, under its process.
+
+    The library tags resources with the criteria they help with (a facet of its own); the schools network
+    (the `schools` app) builds on the same records. The eight are the real programme's, created by the site
+    structure (`resources/structure.py`); editors may reword them, their numbers stay 1 to 8.
+    """
+
+    process = models.ForeignKey(
+        Process,
+        on_delete=models.PROTECT,
+        related_name="criteria",
+        help_text="The process the criterion belongs to: two are under Learn, three under Embed, three under Share.",
+    )
+    number = models.PositiveSmallIntegerField(
+        unique=True,
+        validators=[MinValueValidator(1), MaxValueValidator(CRITERIA_COUNT)],
+        help_text="The criterion's number in the award, 1 to 8. Used in the library's filter addresses "
+        "(?criterion=2), so changing it breaks bookmarked filters.",
+    )
+    short_title = models.CharField(
+        max_length=80,
+        help_text="A few words shown in the library's filter and on resources, e.g. “Learning in the curriculum”.",
+    )
+    what_it_asks = models.TextField(
+        max_length=600,
+        help_text="What the criterion asks of a school, in one or two plain sentences of our own words (the "
+        "official wording is on the national Schools of Sanctuary website).",
+    )
+
+    panels = [FieldPanel("number"), FieldPanel("process"), FieldPanel("short_title"), FieldPanel("what_it_asks")]
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "award criterion"
+        verbose_name_plural = "award criteria"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=CRITERIA_COUNT), name="award_criterion_number_1_to_8"
+            )
+        ]
+
+    def __str__(self):
+        return f"Criterion {self.number}: {self.short_title}"
+
+    @property
+    def label(self):
+        """How the library's filter names it: "2. Learning in the curriculum"."""
+        return f"{self.number}. {self.short_title}"
 
 
 def ensure_vocabularies():
@@ -165,8 +221,8 @@ class ResourceIndexPage(OneQueryChildRouteMixin, RoutablePageMixin, PageMetaMixi
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         HelpPanel(
-            content="Add resources as child pages of this page. Visitors filter them by process, audience, type, "
-            "language and tag; the filters and their counts update themselves."
+            content="Add resources as child pages of this page. Visitors filter them by process, award criterion, "
+            "audience, type, language and tag; the filters and their counts update themselves."
         ),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
@@ -275,6 +331,14 @@ class ResourcePage(CardImage, IndexedWithChildRelationsMixin, PageMetaMixin, Pag
         verbose_name="audience / phase",
         help_text="Who it is for. Tick every phase or group it suits.",
     )
+    criteria = ParentalManyToManyField(
+        AwardCriterion,
+        related_name="resources",
+        blank=True,
+        verbose_name="award criteria",
+        help_text="Which of the award's eight minimum criteria the resource helps a school meet. Optional; tick "
+        "every one it really helps with. Visitors can filter the library by criterion.",
+    )
     resource_type = models.ForeignKey(
         ResourceType,
         null=True,
@@ -326,6 +390,7 @@ class ResourcePage(CardImage, IndexedWithChildRelationsMixin, PageMetaMixin, Pag
         MultiFieldPanel(
             [
                 FieldPanel("processes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("criteria", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
                 FieldRowPanel([FieldPanel("resource_type"), FieldPanel("publication_date")]),
                 FieldPanel("languages", widget=forms.CheckboxSelectMultiple),
@@ -351,6 +416,8 @@ class ResourcePage(CardImage, IndexedWithChildRelationsMixin, PageMetaMixin, Pag
         index.SearchField("body"),
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.RelatedFields("resource_type", [index.SearchField("name")]),
+        # "curriculum" or "pupil voice" finds the resources tagged with the criterion that asks for it.
+        index.RelatedFields("criteria", [index.SearchField("short_title")]),
         index.FilterField("publication_date"),
     ]
     parent_page_types = ["resources.ResourceIndexPage"]
@@ -438,6 +505,9 @@ class ResourcePage(CardImage, IndexedWithChildRelationsMixin, PageMetaMixin, Pag
         processes = list(self.processes.all())
         context.update(
             {
+                # One query whatever their number; sorted here too, as a preview's unsaved ticks come unordered.
+                "criteria": sorted(self.criteria.all(), key=lambda criterion: criterion.number),
+                "criteria_source_url": NATIONAL_SITE,
                 "library": library,
                 "tags": tags,
                 "processes": processes,

@@ -1,5 +1,5 @@
-"""Admin menus for the library's editor-managed lists, adding a resource from a type or tag listing, and the
-home page's "new resources" slot."""
+"""Admin menus for the library's editor-managed lists and the award's eight criteria, adding a resource from a type
+or tag listing, and the home page's "new resources" slot."""
 
 from contextvars import ContextVar
 
@@ -19,7 +19,7 @@ from home.models import PROCESS_CHOICES
 from home.templatetags.site_tags import render_slot
 
 from . import admin_views, structure
-from .models import Language, ResourceIndexPage, ResourcePage, ResourceType
+from .models import AwardCriterion, Language, ResourceIndexPage, ResourcePage, ResourceType
 
 
 def _add_resource_link(resource_type):
@@ -51,10 +51,30 @@ class LanguageViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+class AwardCriterionViewSet(SnippetViewSet):
+    """The award's eight minimum criteria, 1 to 8: editors reword them; the site structure made all eight, so
+    there is nothing to add (a number is unique and 1 to 8)."""
+
+    model = AwardCriterion
+    icon = "list-ol"
+    menu_label = "Award criteria"
+    list_display = [
+        Column("number", label="No.", sort_key="number"),
+        "short_title",
+        "process",
+        Column("resource_count", label="Resources"),
+    ]
+    ordering = ["number"]
+    search_fields = ["short_title", "what_it_asks"]
+
+    def get_queryset(self, request):
+        return AwardCriterion.objects.select_related("process").annotate(resource_count=Count("resources"))
+
+
 class ResourceListsGroup(SnippetViewSetGroup):
     """Editors find the lists that describe resources in one place in the menu."""
 
-    items = (ResourceTypeViewSet, LanguageViewSet)
+    items = (AwardCriterionViewSet, ResourceTypeViewSet, LanguageViewSet)
     menu_icon = "folder-open-inverse"
     menu_label = "Resource library"
     menu_name = "resource-library"

@@ -273,14 +273,16 @@ def add_resource(
     resource_type="guide",
     languages=("en",),
     tags=(),
+    criteria=(),
     summary="A resource for schools.",
     date=None,
     external_url="https://example.org/resource",
     live=True,
     **fields,
 ):
-    """Add a resource the way the admin stores one (tags, processes… committed with the page)."""
-    from resources.models import Audience, Language, Process, ResourcePage, ResourceType
+    """Add a resource the way the admin stores one (tags, processes… committed with the page). `criteria` are the
+    award criteria's numbers (the migrated database has all eight)."""
+    from resources.models import Audience, AwardCriterion, Language, Process, ResourcePage, ResourceType
 
     resource = ResourcePage(
         title=title,
@@ -295,6 +297,7 @@ def add_resource(
     resource.processes = list(Process.objects.filter(slug__in=processes))
     resource.audiences = list(Audience.objects.filter(slug__in=audiences))
     resource.languages = list(Language.objects.filter(code__in=languages))
+    resource.criteria = list(AwardCriterion.objects.filter(number__in=criteria))
     resource.tags.add(*tags)
     library.add_child(instance=resource)
     return resource

@@ -95,6 +95,7 @@ def test_removing_a_filter_and_clearing_all(site, page_without_js):
     [
         "/resources/",
         "/resources/?process=embed&audience=primary",
+        "/resources/?criterion=3&criterion=6&audience=primary",
         "/resources/?q=xylophone",
         "/resources/tag/refugee-week/",
         "/resources/learn/",

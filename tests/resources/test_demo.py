@@ -7,7 +7,7 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from demo import loader
-from resources.models import Audience, Process, ResourceIndexPage, ResourcePage, ResourceType
+from resources.models import Audience, AwardCriterion, Process, ResourceIndexPage, ResourcePage, ResourceType
 
 RESOURCES = list(loader.page_entries(loader.read("resources")))
 # The recording's notes link to the launch webinar by its path in the events section (demo/content/resources.toml).
@@ -33,6 +33,21 @@ def test_demo_library_has_the_seed_resources_and_more(client, demo_site):
     for resource_type in ResourceType.objects.all():
         assert resources.filter(resource_type=resource_type).exists(), resource_type
     assert client.get("/").content.decode().count('href="/resources/"') >= 1  # in the menu
+
+
+def test_demo_resources_are_tagged_with_the_criteria_they_help_with(client, demo_site):
+    # The data names criteria by number (the loader's natural key for them); each of the eight has resources.
+    for entry in RESOURCES:
+        resource = ResourcePage.objects.get(slug=entry["slug"])
+        assert sorted(criterion.number for criterion in resource.criteria.all()) == sorted(entry["criteria"])
+    for criterion in AwardCriterion.objects.all():
+        assert criterion.resources.live().exists(), criterion
+    html = client.get(ResourcePage.objects.get(slug="refugee-week").url).content.decode()
+    assert 'Helps with criteria <a href="/resources/?criterion=2">2<' in html
+    options = next(f for f in client.get("/resources/").context["results"].facets if f.name == "criterion").options
+    assert [option.count for option in options] == [
+        sum(option.value in map(str, entry["criteria"]) for entry in RESOURCES) for option in options
+    ]
 
 
 def test_webinar_recording_is_linked_to_its_event_when_events_exist(demo_site):

@@ -22,6 +22,7 @@ def stocked(library):
         resource_type="guide",
         languages=["en", "ar"],
         tags=["welcome", "languages"],
+        criteria=[3, 4],
         date=datetime.date(2024, 3, 1),
     )
     add_resource(
@@ -31,6 +32,7 @@ def stocked(library):
         audiences=["secondary"],
         resource_type="guide",
         tags=["welcome", "induction"],
+        criteria=[3],
         date=datetime.date(2024, 5, 1),
     )
     add_resource(
@@ -40,6 +42,7 @@ def stocked(library):
         audiences=["primary", "secondary"],
         resource_type="assembly",
         tags=["refugee week"],
+        criteria=[2, 6],
         date=datetime.date(2023, 6, 1),
     )
     add_resource(
@@ -50,6 +53,7 @@ def stocked(library):
         resource_type="lesson-plan",
         languages=["en", "uk"],
         tags=["lessons"],
+        criteria=[2],
         date=datetime.date(2022, 9, 1),
     )
     add_resource(
@@ -59,9 +63,10 @@ def stocked(library):
         audiences=["primary"],
         resource_type="lesson-plan",
         tags=["welcome"],
+        criteria=[3, 5],
         date=datetime.date(2024, 9, 1),
     )
-    add_resource(library, "A draft nobody sees", processes=["embed"], audiences=["primary"], live=False)
+    add_resource(library, "A draft nobody sees", processes=["embed"], audiences=["primary"], criteria=[3], live=False)
     return library
 
 
@@ -115,6 +120,16 @@ def test_library_lists_live_resources_as_cards(client, stocked):
         ),
         ("process=embed&tag=welcome&audience=secondary", {"Induction checklist"}),
         ("process=share&type=guide", set()),
+        # The award's criteria, by number: alone, OR within, AND with the other facets
+        ("criterion=3", {"Welcome signs", "Induction checklist", "Embedding welcome in primary"}),
+        (
+            "criterion=2&criterion=5",
+            {"Refugee Week assembly", "Teaching about refugees", "Embedding welcome in primary"},
+        ),
+        ("criterion=3&audience=secondary", {"Induction checklist"}),
+        ("criterion=2&process=share&type=assembly", {"Refugee Week assembly"}),
+        ("criterion=3&language=ar&tag=welcome", {"Welcome signs"}),
+        ("criterion=8", set()),
     ],
 )
 def test_each_facet_alone_and_combined(client, stocked, query, expected):
@@ -126,8 +141,17 @@ def test_each_facet_alone_and_combined(client, stocked, query, expected):
 
 def test_every_count_equals_what_a_visitor_gets_by_ticking_that_option(client, stocked):
     """For every option, alone and beside a choice in another facet: the number shown is the number listed."""
-    starting_points = ["", "process=embed", "audience=primary", "tag=welcome", "q=welcome", "language=en"]
-    checked = 0
+    starting_points = [
+        "",
+        "process=embed",
+        "audience=primary",
+        "tag=welcome",
+        "q=welcome",
+        "language=en",
+        "criterion=3",
+        "criterion=2",
+    ]
+    checked = by_criterion = 0
     for start in starting_points:
         response = client.get(f"/resources/?{start}")
         for current in response.context["results"].facets:
@@ -142,7 +166,9 @@ def test_every_count_equals_what_a_visitor_gets_by_ticking_that_option(client, s
                 assert applied.context["results"].count == option.count, (start, current.name, option.value)
                 assert f'data-results-count="{option.count}"' in applied.content.decode()
                 checked += 1
+                by_criterion += current.name == "criterion"
     assert checked > 40
+    assert by_criterion >= 8 * 6  # every criterion, from each starting point outside that facet
 
 
 def test_counts_are_shown_beside_each_option(client, stocked):
