@@ -6,6 +6,8 @@ Only the "Schools network" group (apps.py) and superusers have the schools' mode
 the menu, the listing, its export and the dashboard panel; Editors and Moderators do not.
 """
 
+from datetime import timedelta
+
 import django_filters
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,6 +21,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from scheduler.jobs import ScheduledJob, command_job
 
 from . import admin_views
 from .journey import JourneyStatus
@@ -200,6 +204,18 @@ class SchoolsPanel(Component):
 def add_schools_panel(request, panels):
     if request.user.has_perm("schools.view_school"):
         panels.append(SchoolsPanel())
+
+
+@hooks.register("register_scheduled_jobs")
+def schools_jobs():
+    return [
+        ScheduledJob(
+            "school_renewals",
+            timedelta(days=1),
+            command_job("school_renewals"),
+            "manage.py school_renewals: renewal due and lapsed by date, renewal reminders before the award expires",
+        )
+    ]
 
 
 # --- The public directory's hooks (home slot, site structure, sitemap) go below this line. --------------------
