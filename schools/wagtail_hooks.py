@@ -24,7 +24,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from scheduler.jobs import ScheduledJob, command_job
 
-from . import admin_views
+from . import admin_views, personal_data
 from .journey import JourneyStatus
 from .models import MOVE_ACTION, School
 
@@ -204,6 +204,10 @@ class SchoolsPanel(Component):
 def add_schools_panel(request, panels):
     if request.user.has_perm("schools.view_school"):
         panels.append(SchoolsPanel())
+
+
+# The sanctuary leads' contacts in `manage.py personal_data export|erase` (docs/privacy.md).
+hooks.register("register_personal_data", lambda: personal_data)
 
 
 @hooks.register("register_scheduled_jobs")
