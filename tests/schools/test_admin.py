@@ -361,3 +361,31 @@ def test_moderators_and_editors_see_no_schools_anywhere_in_the_admin(groups, sch
     dashboard = client.get("/admin/").content.decode()
     assert "schools-network-title" not in dashboard and LISTING not in dashboard
     assert School.objects.count() == 4
+
+
+def test_a_new_school_is_added_as_interested(emas, groups):
+    url = reverse("wagtailsnippets_schools_school:add")
+    html = emas.get(url).content.decode()
+    assert "A new school starts as “Interested”" in html and 'name="status"' not in html
+    data = {
+        "name": "New Meadow Primary",
+        "slug": "",
+        "phase": "primary",
+        "school_type": "academy",
+        "urn": "12AB56",
+        "postcode": "cv1 5fb",
+        "contacts-TOTAL_FORMS": "1",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+        "contacts-0-name": "Cat Lead",
+        "contacts-0-email": "cat@meadow.example.org",
+        "contacts-0-ORDER": "1",
+    }
+    refused = emas.post(url, data)
+    assert refused.status_code == 200 and "Enter the school’s URN as the 6 digits" in refused.content.decode()
+    assert 'value="New Meadow Primary"' in refused.content.decode()  # the rest is kept
+    assert emas.post(url, {**data, "urn": "654321"}).status_code == 302
+    school = School.objects.get(name="New Meadow Primary")
+    assert (school.status, school.slug, school.postcode) == ("interested", "new-meadow-primary", "CV1 5FB")
+    assert school.contacts.get().email == "cat@meadow.example.org"
