@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+SCHOOLS_NETWORK = "Schools network"
+SCHOOL_PICTURES_COLLECTION = "School pictures"
+
 
 class SchoolsConfig(AppConfig):
     """The schools network: each Coventry school on the award journey, its award and renewal, and the public
@@ -8,12 +11,21 @@ class SchoolsConfig(AppConfig):
 
     name = "schools"
     verbose_name = "Schools network"
-    # EMAS staff who run the award see and change school records, with their leads' private contacts.
+    # EMAS staff who run the award see and change school records, with their leads' private contacts: a group of its
+    # own, not Editors', so editing pages never brings the contacts with it, and managing schools never brings pages.
+    # Delete: a school added twice or by mistake; a school that leaves the network is "lapsed" or unlisted instead.
     admin_group_permissions = {
-        "Schools network": {
+        SCHOOLS_NETWORK: {
             "schools.view_school",
             "schools.add_school",
             "schools.change_school",
             "schools.delete_school",
+        }
+    }
+    # Schools' logos and photos: a collection of their own, the only one this group may upload to and choose from
+    # (security/admin_groups.py: a reserved collection), so the group needs no permission on the site's images.
+    admin_group_collections = {
+        SCHOOL_PICTURES_COLLECTION: {
+            SCHOOLS_NETWORK: ["wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image"]
         }
     }

@@ -10,12 +10,15 @@ An application can be returned (submitted -> working towards) and an appraisal c
 date, never typed.
 """
 
+import calendar
 import datetime
 
 from django.db import models
 
 AWARD_YEARS = 3
 RENEWAL_DUE_MONTHS = 3
+# "Renewals due soon" in the admin (the listing's filter, the dashboard): awards that expire within this time.
+RENEWAL_SOON = datetime.timedelta(days=90)
 
 
 class JourneyStatus(models.TextChoices):
@@ -90,3 +93,13 @@ def expiry_of(awarded_on):
 def renewal_due_from(awarded_on):
     expiry = expiry_of(awarded_on)
     return add_months(expiry, -RENEWAL_DUE_MONTHS) if expiry else None
+
+
+def latest_award_expiring_by(day):
+    """The latest award date whose award has expired by `day` (expiry on or before it), for database filters:
+    `awarded_on <= latest_award_expiring_by(day)`. An award of 29 February expires on 28 February, so when `day`
+    is 28 February and three years back is a leap year, 29 February is included too."""
+    latest = add_years(day, -AWARD_YEARS)
+    if (day.month, day.day) == (2, 28) and calendar.isleap(latest.year):
+        latest = latest.replace(day=29)
+    return latest

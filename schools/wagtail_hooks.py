@@ -1,15 +1,225 @@
-"""The schools network in the admin: the audit log's journey moves (more to come: listing, dashboard)."""
+"""The schools network in the admin: the audit log's journey moves, the Schools listing (filters, search, counts
+per status, export for running renewals), the edit form's panels, "Move on the journey", the dashboard panel,
+and the daily renewals job.
 
+Only the "Schools network" group (apps.py) and superusers have the schools' model permissions, so only they see
+the menu, the listing, its export and the dashboard panel; Editors and Moderators do not.
+"""
+
+from datetime import timedelta
+
+import django_filters
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from laces.components import Component
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
+from wagtail.log_actions import LogFormatter
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import MOVE_ACTION
+from scheduler.jobs import ScheduledJob, command_job
+
+from . import admin_views, personal_data
+from .journey import JourneyStatus
+from .models import MOVE_ACTION, School
 
 
 @hooks.register("register_log_actions")
 def register_journey_moves(actions):
-    def message(log_entry):
-        data = log_entry.data
-        text = f"Moved from “{data.get('from_label')}” to “{data.get('to_label')}” on {data.get('on')}"
-        return f"{text}: {data['note']}" if data.get("note") else text
+    @actions.register_action(MOVE_ACTION)
+    class JourneyMove(LogFormatter):
+        """ "Moved from “Interested” to “Pledge signed” on 2025-06-02: note", in each school's History."""
 
-    actions.register_action(MOVE_ACTION, "Move on the award journey", message)
+        label = "Move on the award journey"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            text = f"Moved from “{data.get('from_label')}” to “{data.get('to_label')}” on {data.get('on')}"
+            return f"{text}: {data['note']}" if data.get("note") else text
+
+
+class SchoolFilterSet(WagtailFilterSet):
+    renewal_due_soon = django_filters.BooleanFilter(
+        label="Renewal due in the next 90 days",
+        method="filter_renewal_due_soon",
+        help_text="Schools holding the award whose award expires within 90 days.",
+    )
+
+    class Meta:
+        model = School
+        fields = ["status", "phase", "area", "listed_publicly"]
+
+    def filter_renewal_due_soon(self, queryset, name, value):
+        due = admin_views.renewals_due_soon()
+        return queryset.filter(pk__in=due.values("pk")) if value else queryset.exclude(pk__in=due.values("pk"))
+
+
+def _day(value):
+    return date_format(value, "j M Y") if value else ""
+
+
+def _move_link(school):
+    return format_html(
+        '<a class="button button-small button-secondary" href="{}">Move on the journey'
+        '<span class="w-sr-only"> ({})</span></a>',
+        reverse(admin_views.MOVE_URL_NAME, args=[school.pk]),
+        school.name,
+    )
+
+
+class SchoolViewSet(SnippetViewSet):
+    model = School
+    index_view_class = admin_views.SchoolIndexView
+    index_template_name = "schools/admin/index.html"
+    icon = "group"
+    menu_label = "Schools"
+    menu_name = "schools"
+    menu_order = 260
+    add_to_admin_menu = True
+    filterset_class = SchoolFilterSet
+    search_fields = ["name", "urn", "postcode"]
+    ordering = ["name"]
+    list_per_page = 50
+    copy_view_enabled = False
+    list_display = [
+        "name",
+        Column("status", label="Status", accessor="get_status_display"),
+        Column("phase", label="Phase", accessor="get_phase_display"),
+        Column("area", label="Area", accessor="get_area_display"),
+        Column("awarded_on", label="Awarded", accessor=lambda school: _day(school.awarded_on)),
+        Column("expires_on", label="Award expires", accessor=lambda school: _day(school.expires_on)),
+        Column("move", label="Journey", accessor=_move_link),
+    ]
+    # For running the award and its renewals: EMAS need the leads' emails and phones to chase renewals, and only
+    # the Schools network group (who may see the contacts on each record anyway) sees this listing.
+    list_export = [
+        "name",
+        "urn",
+        "status",
+        "phase",
+        "school_type",
+        "area",
+        "address",
+        "postcode",
+        "website",
+        "listed_publicly",
+        "pledge_signed_on",
+        "application_submitted_on",
+        "appraisal_on",
+        "first_awarded_on",
+        "awarded_on",
+        "expires_on",
+        "renewal_due_from",
+        "contacts_for_export",
+    ]
+    export_headings = {
+        "urn": "DfE URN",
+        "school_type": "Type",
+        "area": "Area",
+        "listed_publicly": "Listed publicly",
+        "pledge_signed_on": "Pledge signed",
+        "application_submitted_on": "Application submitted",
+        "appraisal_on": "Appraisal visit",
+        "first_awarded_on": "First awarded",
+        "awarded_on": "Current award since",
+        "expires_on": "Award expires",
+        "renewal_due_from": "Renewal due from",
+        "contacts_for_export": "Contacts (private)",
+    }
+    export_filename = "schools"
+    panels = [
+        admin_views.JourneyPanel(heading="The award journey (changed only by “Move on the journey”)"),
+        MultiFieldPanel(
+            [
+                HelpPanel(
+                    content="Everything in this section is <strong>public</strong> once the school is listed in "
+                    "the directory (and only then)."
+                ),
+                FieldPanel("name"),
+                FieldPanel("slug"),
+                FieldPanel("listed_publicly"),
+                FieldRowPanel([FieldPanel("phase"), FieldPanel("school_type"), FieldPanel("area")]),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("urn")]),
+                FieldPanel("website"),
+                FieldPanel("description"),
+                *School.image_panels(),
+                FieldPanel("learn_story"),
+                FieldPanel("embed_story"),
+                FieldPanel("share_story"),
+            ],
+            heading="Public: the school as the directory shows it",
+        ),
+        MultiFieldPanel(
+            [
+                HelpPanel(
+                    content="<strong>Private</strong>: seen only by EMAS staff who manage schools, never on the "
+                    "public site. Renewal reminders are emailed to these contacts."
+                ),
+                InlinePanel("contacts", label="Contact", heading="Sanctuary leads"),
+            ],
+            heading="Private: the school's sanctuary leads",
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return School.objects.prefetch_related("contacts")
+
+
+register_snippet(SchoolViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_schools_admin_urls():
+    return [path("schools/move/<int:pk>/", admin_views.move_school, name=admin_views.MOVE_URL_NAME)]
+
+
+class SchoolsPanel(Component):
+    """On the admin dashboard, for whoever may see schools: schools by status, renewals due soon, applications
+    waiting for a panel."""
+
+    name = "schools_network"
+    order = 95
+    template_name = "schools/admin/dashboard_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        soon = admin_views.renewals_due_soon()
+        return {
+            "status_counts": [row for row in admin_views.status_counts() if row["count"]],
+            "renewals_due": soon.count(),
+            "renewals_url": admin_views.list_url(renewal_due_soon="true"),
+            "waiting_for_panel": School.objects.filter(status=JourneyStatus.APPLICATION_SUBMITTED).count(),
+            "waiting_url": admin_views.list_url(status=JourneyStatus.APPLICATION_SUBMITTED),
+            "list_url": admin_views.list_url(),
+            "today": timezone.localdate(),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_schools_panel(request, panels):
+    if request.user.has_perm("schools.view_school"):
+        panels.append(SchoolsPanel())
+
+
+# The sanctuary leads' contacts in `manage.py personal_data export|erase` (docs/privacy.md).
+hooks.register("register_personal_data", lambda: personal_data)
+
+
+@hooks.register("register_scheduled_jobs")
+def schools_jobs():
+    return [
+        ScheduledJob(
+            "school_renewals",
+            timedelta(days=1),
+            command_job("school_renewals"),
+            "manage.py school_renewals: renewal due and lapsed by date, renewal reminders before the award expires",
+        )
+    ]
+
+
+# --- The public directory's hooks (home slot, site structure, sitemap) go below this line. --------------------

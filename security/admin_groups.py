@@ -8,6 +8,8 @@ Editors. `ensure_admin_groups` (run by the release step and by `load_demo_conten
   teachers' names and emails, and come with their own groups.
 - Moderators: the community board (posts, comments, blocked words) and nothing else; they cannot edit pages.
 - Event sign-ups: see, change and export event registrations.
+- Schools network (schools/apps.py): EMAS staff who run the award: see, add, change, delete and export schools,
+  with their sanctuary leads' private contacts, and upload or choose pictures in the School pictures collection.
 
 Wagtail's own first migration creates groups called "Editors" and "Moderators" that may edit, publish and
 upload everywhere; ensuring the groups replaces those page and collection permissions too, so a moderator

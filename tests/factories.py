@@ -312,3 +312,46 @@ ENQUIRY = {
     "what_is_your_enquiry_about": "Applying for the award",
     "your_message": "How do we start collecting evidence for Learn?",
 }
+
+
+# --- The schools network --------------------------------------------------------------------------------------
+
+# The moves that bring a new school ("interested") to each status, the shortest way.
+_TO_AWARD = ["pledge_signed", "working_towards", "application_submitted", "appraisal_booked", "awarded"]
+JOURNEY_PATHS = {
+    "interested": [],
+    "pledge_signed": _TO_AWARD[:1],
+    "working_towards": _TO_AWARD[:2],
+    "application_submitted": _TO_AWARD[:3],
+    "appraisal_booked": _TO_AWARD[:4],
+    "awarded": _TO_AWARD,
+    "renewal_due": [*_TO_AWARD, "renewal_due"],
+    "reawarded": [*_TO_AWARD, "renewal_due", "reawarded"],
+    "lapsed": [*_TO_AWARD, "lapsed"],
+}
+PANEL = "Ms A Teacher\nMr B Governor\nMs C Sanctuary (lived experience)"
+
+
+def make_school(name=None, *, status="interested", awarded_on=None, contacts=(), **fields):
+    """A school saved as the admin saves one, then moved on the journey to `status` through `School.move_to` (the
+    real moves, each in the audit log), the award (and re-award) dated `awarded_on` (default: today).
+    `contacts`: (name, email) pairs, its sanctuary leads."""
+    from schools.models import Phase, School, SchoolContact, SchoolType
+
+    number = next(_numbers)
+    school = School(
+        name=name or f"Test School {number}",
+        phase=fields.pop("phase", Phase.PRIMARY),
+        school_type=fields.pop("school_type", SchoolType.MAINTAINED),
+        **fields,
+    )
+    school.full_clean()
+    school.save()
+    for contact_name, email in contacts:
+        SchoolContact.objects.create(school=school, name=contact_name, email=email, role="Sanctuary lead")
+    awarded_on = awarded_on or timezone.localdate()
+    for step in JOURNEY_PATHS[status]:
+        on = awarded_on if step in {"awarded", "reawarded", "renewal_due", "lapsed"} else None
+        on = on or awarded_on - timedelta(days=30)
+        school.move_to(step, on=on, appraisal_panel=PANEL if step == "appraisal_booked" else "")
+    return school

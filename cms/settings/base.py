@@ -393,6 +393,14 @@ BOARD_REPORTS_TO_HIDE = int(env("BOARD_REPORTS_TO_HIDE", "3"))
 # Moderators get at most one "posts waiting" email in this many seconds, however many posts arrive.
 BOARD_DIGEST_INTERVAL_SECONDS = int(env("BOARD_DIGEST_INTERVAL_SECONDS", str(15 * 60)))
 
+# --- Schools network -----------------------------------------------------------------------------------------
+
+# Days before a school's award expires on which its leads and EMAS are reminded (`manage.py school_renewals`,
+# daily), largest first; each reminder is sent once per award.
+SCHOOL_RENEWAL_REMINDER_DAYS = tuple(
+    sorted((int(days) for days in env_list("SCHOOL_RENEWAL_REMINDER_DAYS", ["90", "30"])), reverse=True)
+)
+
 # --- Personal data -------------------------------------------------------------------------------------------
 
 # How long personal details are kept; `manage.py apply_retention` (run daily) enforces them.

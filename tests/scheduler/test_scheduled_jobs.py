@@ -53,6 +53,7 @@ def test_the_site_schedules_everything_that_used_to_need_cron(settings):
         "forget_old_runs": timedelta(days=1),
         "publish_scheduled": timedelta(minutes=1),
         "prune_task_results": timedelta(days=1),
+        "school_renewals": timedelta(days=1),
     }
 
 
