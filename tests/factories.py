@@ -309,3 +309,41 @@ ENQUIRY = {
     "what_is_your_enquiry_about": "Applying for the award",
     "your_message": "How do we start collecting evidence for Learn?",
 }
+
+
+# --- Schools (the directory) ----------------------------------------------------------------------------------
+
+# The moves that bring a new school (interested) to each status, as EMAS makes them in the admin.
+JOURNEY_TO = {
+    "interested": [],
+    "pledge_signed": ["pledge_signed"],
+    "working_towards": ["pledge_signed", "working_towards"],
+    "application_submitted": ["pledge_signed", "working_towards", "application_submitted"],
+    "appraisal_booked": ["pledge_signed", "working_towards", "application_submitted", "appraisal_booked"],
+    "awarded": ["pledge_signed", "working_towards", "application_submitted", "appraisal_booked", "awarded"],
+}
+JOURNEY_TO["renewal_due"] = JOURNEY_TO["awarded"] + ["renewal_due"]
+JOURNEY_TO["reawarded"] = JOURNEY_TO["renewal_due"] + ["reawarded"]
+JOURNEY_TO["lapsed"] = JOURNEY_TO["awarded"] + ["lapsed"]
+
+
+def make_school(name, status="awarded", *, listed=True, on=None, contacts=(), **fields):
+    """A school moved along the journey to `status` with `School.move_to` (each move `on` that date, default
+    today), listed in the directory unless told; `contacts` are (name, email, phone) of its private leads."""
+    from schools.models import School, SchoolContact
+
+    fields.setdefault("phase", "primary")
+    fields.setdefault("school_type", "maintained")
+    school = School.objects.create(name=name, listed_publicly=listed, **fields)
+    for contact_name, email, phone in contacts:
+        SchoolContact.objects.create(school=school, name=contact_name, email=email, phone=phone, role="Deputy head")
+    for step in JOURNEY_TO[status]:
+        school.move_to(step, on=on)
+    return school
+
+
+def make_school_directory(home):
+    """The /schools/ page under `home`, as the site structure makes it."""
+    from schools import structure
+
+    return structure.load(home, io.StringIO())
