@@ -14,6 +14,7 @@ from datetime import timedelta
 import django_filters
 from django.conf import settings
 from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Lower, Trim
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from laces.components import Component
@@ -21,6 +22,7 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, StatusTagColumn
+from wagtail.models import PageViewRestriction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
@@ -304,8 +306,6 @@ def add_waiting_posts_panel(request, panels):
 
 def _is_private(page):
     """Whether the page or an ancestor has a view restriction, in one query."""
-    from wagtail.models import PageViewRestriction
-
     steps = range(page.steplen, len(page.path) + 1, page.steplen)
     return PageViewRestriction.objects.filter(page__path__in=[page.path[:end] for end in steps]).exists()
 
@@ -369,3 +369,43 @@ def board_jobs():
             "email moderators how many posts and comments wait (at most one per interval)",
         )
     ]
+
+
+@hooks.register("school_board_posts")
+def school_board_posts(school_name, limit):
+    """What a school shared on the public boards, for its page in the schools directory (which must not import
+    the board): approved posts whose school, trimmed and in any case, is `school_name`, newest first, as dicts of
+    title, url and date. Boards that are not live or sit under a view restriction are left out (3 queries)."""
+    name = (school_name or "").strip().lower()
+    if not name or limit <= 0:
+        return []
+    restricted = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    boards = {
+        board.pk: board
+        for board in BoardPage.objects.live()
+        if not any(board.path.startswith(path) for path in restricted)
+    }
+    if not boards:
+        return []
+    posts = (
+        BoardPost.objects.approved()
+        .filter(board_id__in=boards)
+        .annotate(school_key=Lower(Trim("school")))
+        .filter(school_key=name)
+        .only("pk", "title", "board_id", "approved_at", "created_at")
+        .order_by(F("approved_at").desc(nulls_last=True), "-pk")[:limit]
+    )
+    urls = {}
+    found = []
+    for post in posts:
+        board = boards[post.board_id]
+        if board.pk not in urls:
+            urls[board.pk] = board.url
+        found.append(
+            {
+                "title": post.title,
+                "url": urls[board.pk] + board.reverse_subpage("post_detail", args=[post.pk]),
+                "date": post.approved_at or post.created_at,
+            }
+        )
+    return found

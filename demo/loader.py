@@ -17,6 +17,10 @@ its app's section of the structure (made first when it is missing, so one part c
 - `[site_settings]`: fields of the default site's settings, each set only while empty.
 - `[[records]]`: rows of `model` (e.g. a blocked word), added only while that model has none.
 - `[posts]`: posts for the board at `board` (`[[posts.items]]`, oldest first), added only while it has none.
+- `[[schools]]`: schools of the network (records, not pages), each with any field of `schools.School`, its
+  `contacts` (private leads) and its `journey`: the moves it made, oldest first, each `{ to = "<status>",
+  days_ago = N }` (optionally `note`, `panel`), made with `School.move_to` so its timeline exists, dated from the day
+  the loader runs. A school is added only when none has its name, so running it again adds nothing.
 - `[pictures.<key>]` (one of the drawings in `demo/files.py`, stored once by title) and `[documents.<key>]`
   (a one-page PDF of `lines`, stored once by title): what the fields above name by key.
 
@@ -56,6 +60,8 @@ from events import structure as events_structure
 from home import structure as home_structure
 from home.models import SiteSettings
 from resources import structure as resources_structure
+from schools import structure as schools_structure
+from schools.models import School
 from security.uploads import clean_uploaded_image
 
 from .files import illustration_description, make_banner_image, make_pdf
@@ -69,6 +75,7 @@ PARTS = {
     "events": events_structure.load,
     "resources": resources_structure.load,
     "board": board_structure.load,
+    "schools": schools_structure.load,
 }
 
 # The real site's values the demo refers to as "{NAME}", so each is written once, in the site structure.
@@ -198,6 +205,9 @@ class Part:
         self.add_records(self.data.get("records", []))
         if "posts" in self.data:
             self.add_posts(self.data["posts"])
+        added = sum(self.add_school(entry) for entry in self.data.get("schools", []))
+        if added:
+            self.stdout.write(f"Demo {self.name}: added {added} schools.")
 
     # --- Pages ------------------------------------------------------------------------------------------------
 
@@ -399,3 +409,25 @@ class Part:
         self.set_fields(post, fields)
         post.save()
         return post
+
+    # --- Schools: records moved along the award journey -------------------------------------------------------
+
+    def add_school(self, entry):
+        """Add the school `entry` describes unless one has its name, then make its moves on the journey (each
+        `days_ago` before the day the loader runs); return how many schools were added (0 or 1)."""
+        fields = dict(entry)
+        moves = fields.pop("journey", [])
+        if School.objects.filter(name=fields["name"]).exists():
+            return 0
+        school = School()
+        self.set_fields(school, fields)
+        school.full_clean()
+        school.save()
+        for move in moves:
+            school.move_to(
+                move["to"],
+                on=self.today - timedelta(days=move["days_ago"]),
+                note=move.get("note", ""),
+                appraisal_panel=move.get("panel", ""),
+            )
+        return 1

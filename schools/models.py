@@ -99,6 +99,14 @@ SchoolPhoto = image_with_alt_text(
 )
 
 
+class SchoolQuerySet(models.QuerySet):
+    def listed(self):
+        """The schools the public may see (the directory, their pages, the sitemap, the home page's counts): listed
+        by consent, and holding the award or on the way to it. "Interested" is no commitment yet, and a lapsed
+        award would read as a current one, so those schools are left out even when listed."""
+        return self.filter(listed_publicly=True, status__in=journey.HOLDS_AWARD | journey.ON_THE_WAY)
+
+
 class School(SchoolPhoto, ClusterableModel):
     name = models.CharField(max_length=200, unique=True, help_text="The school's name as parents know it.")
     slug = models.SlugField(
@@ -155,6 +163,8 @@ class School(SchoolPhoto, ClusterableModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SchoolQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -309,6 +319,15 @@ class SchoolDirectoryPage(RoutablePageMixin, PageMetaMixin, Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = []
     max_count = 1
+
+    def get_sitemap_urls(self, request=None):
+        """The directory, then the page of each school the public may see (`School.objects.listed()`)."""
+        urls = super().get_sitemap_urls(request)
+        if not urls:
+            return urls
+        base = urls[0]["location"]
+        schools = School.objects.listed().order_by("slug").values_list("slug", "updated_at")
+        return urls + [{"location": f"{base}{slug}/", "lastmod": updated_at} for slug, updated_at in schools]
 
     directory = page_view("", "schools.views.directory")
     school_detail = page_view("<slug:slug>/", "schools.views.school_detail")

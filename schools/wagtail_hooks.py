@@ -9,6 +9,7 @@ the menu, the listing, its export and the dashboard panel; Editors and Moderator
 from datetime import timedelta
 
 import django_filters
+from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -22,11 +23,12 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from home.templatetags.site_tags import render_slot
 from scheduler.jobs import ScheduledJob, command_job
 
-from . import admin_views, personal_data
-from .journey import JourneyStatus
-from .models import MOVE_ACTION, School
+from . import admin_views, personal_data, structure
+from .journey import HOLDS_AWARD, ON_THE_WAY, JourneyStatus
+from .models import MOVE_ACTION, School, SchoolDirectoryPage
 
 
 @hooks.register("register_log_actions")
@@ -222,4 +224,22 @@ def schools_jobs():
     ]
 
 
-# --- The public directory's hooks (home slot, site structure, sitemap) go below this line. --------------------
+# --- The public directory: the home page's slot and the site structure ---------------------------------------
+
+
+@hooks.register("home_page_slots")
+def schools_network_slot(context):
+    """The home page's "N Coventry schools awarded, M working towards", counting only the schools the public may
+    see, with a link to the directory; nothing when there are none or no live directory (2 queries)."""
+    counts = School.objects.listed().aggregate(
+        awarded=Count("pk", filter=Q(status__in=HOLDS_AWARD)), working=Count("pk", filter=Q(status__in=ON_THE_WAY))
+    )
+    if not (counts["awarded"] or counts["working"]):
+        return ""
+    directory = SchoolDirectoryPage.objects.live().public().first()
+    if directory is None:
+        return ""
+    return render_slot("schools/includes/home_slot.html", context, {**counts, "directory": directory})
+
+
+hooks.register("register_site_structure", structure.load)

@@ -355,3 +355,26 @@ def make_school(name=None, *, status="interested", awarded_on=None, contacts=(),
         on = on or awarded_on - timedelta(days=30)
         school.move_to(step, on=on, appraisal_panel=PANEL if step == "appraisal_booked" else "")
     return school
+
+
+def make_listed_school(name, status="awarded", *, listed=True, on=None, contacts=(), **fields):
+    """A school as the directory shows it: listed unless told, moved along the journey to `status` with
+    `School.move_to` (each move `on` that date, default today); `contacts` are (name, email, phone) of its private
+    leads."""
+    from schools.models import School, SchoolContact
+
+    fields.setdefault("phase", "primary")
+    fields.setdefault("school_type", "maintained")
+    school = School.objects.create(name=name, listed_publicly=listed, **fields)
+    for contact_name, email, phone in contacts:
+        SchoolContact.objects.create(school=school, name=contact_name, email=email, phone=phone, role="Deputy head")
+    for step in JOURNEY_PATHS[status]:
+        school.move_to(step, on=on)
+    return school
+
+
+def make_school_directory(home):
+    """The /schools/ page under `home`, as the site structure makes it."""
+    from schools import structure
+
+    return structure.load(home, io.StringIO())

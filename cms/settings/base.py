@@ -484,6 +484,7 @@ PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
 # parameter (tracking ones apart) is rendered but never stored, so made-up query strings add no keys.
 PAGE_CACHE_QUERY_PARAMETERS = frozenset(
     {"q", "page", "sort", "process", "audience", "type", "language", "tag", "upcoming", "section", "school", "since"}
+    | {"status", "phase", "area"}  # the schools directory's filters
 )
 # At most this many query strings of one path are stored at a time (the path without one always is).
 PAGE_CACHE_MAX_VARIANTS = int(env("PAGE_CACHE_MAX_VARIANTS", "50"))

@@ -17,6 +17,7 @@ from board.models import BoardPage, BoardPost
 from events.models import EventIndexPage, EventPage, EventRegistration
 from home.models import ContentPage, FormPage, HomePage, SiteSettings
 from resources.models import ResourceIndexPage, ResourcePage
+from schools.models import School
 
 PUBLIC_URL = "https://sanctuary.coventry.gov.uk"
 ENTRYPOINT = Path(__file__).resolve().parents[2] / "docker-entrypoint.sh"
@@ -46,6 +47,7 @@ def test_on_an_empty_database_it_creates_exactly_the_real_site(client, db):
         "events": "Events and webinars",
         "resources": "Resource library",
         "board": "Community board",
+        "schools": "Our schools",
     }
     assert isinstance(children["contact"], FormPage)
     assert [field.label for field in children["contact"].form_fields.all()][:2] == ["Your name", "Work email address"]
@@ -56,6 +58,7 @@ def test_on_an_empty_database_it_creates_exactly_the_real_site(client, db):
     assert ResourcePage.objects.count() == 0
     assert EventPage.objects.count() == 0
     assert BoardPost.objects.count() == 0
+    assert School.objects.count() == 0
     assert EventRegistration.objects.count() == 0
     assert get_user_model().objects.count() == 0
     assert children["board"].posting_mode == BoardPage.PostingMode.CLOSED and not children["board"].posting_code

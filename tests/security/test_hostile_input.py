@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from wagtail.images import get_image_model
 
 from board.models import BoardPost
-from tests.factories import make_board, make_post, post_data, upload
+from tests.factories import make_board, make_listed_school, make_post, make_school_directory, post_data, upload
 
 pytestmark = pytest.mark.slow(40)
 
@@ -396,6 +396,8 @@ def public_pages(open_board, public_post):
     library.add_child(instance=resource)
     events = EventIndexPage(title="Events", slug="events")
     home.add_child(instance=events)
+    schools = make_school_directory(home)
+    make_listed_school("Canal Basin Primary")
     return {
         "/search/": ["q", "page"],
         library.url: LIBRARY_PARAMETERS,
@@ -409,6 +411,7 @@ def public_pages(open_board, public_post):
         f"{open_board.url}posts/{public_post.pk}/like/": ["next"],
         open_board.url + "post/": ["section"],
         "/sitemap.xml": ["p"],
+        schools.url: ["q", "status", "phase", "area", "page"],
     }
 
 
@@ -417,7 +420,7 @@ def _answers(client, url, params):
     return response.status_code, response
 
 
-@pytest.mark.parametrize("page_index", range(12))
+@pytest.mark.parametrize("page_index", range(13))
 def test_every_public_parameter_survives_nul_control_characters_and_overlong_values(client, public_pages, page_index):
     url, parameters = list(public_pages.items())[page_index]
     failures = []
