@@ -84,7 +84,7 @@ class LibraryResults:
         return bool(self.active_filters or self.search_query)
 
 
-def _values(params, name):
+def requested_values(params, name):
     """A facet's requested values: trimmed, capped, without repeats, in the order given."""
     seen = []
     for raw in params.getlist(name)[: MAX_VALUES_PER_FACET * 5]:
@@ -210,7 +210,8 @@ def _search_q(terms):
     return Q(pk__in=[result.pk for result in results])
 
 
-def _remove_query(params, name, value):
+def query_without(params, name, value):
+    """The query string without one chosen value (and without the page number): a filter's "remove" link."""
     pairs = []
     for key in params:
         if key == "page":
@@ -257,7 +258,7 @@ def browse(library, params, fixed=None):
     selections = {}
     options = {}
     for spec in specs:
-        requested = _values(params, spec.name)
+        requested = requested_values(params, spec.name)
         rows = spec.load_options(requested)
         options[spec.name] = rows
         selections[spec.name] = [row for row in rows if row[1] in requested]
@@ -283,7 +284,7 @@ def browse(library, params, fixed=None):
         for pk, value, label in rows:
             facet.options.append(FacetOption(value, label, counts.get(pk, 0), pk in chosen_ids))
         for _pk, value, label in chosen:
-            active_filters.append(ActiveFilter(spec.legend, label, _remove_query(params, spec.name, value)))
+            active_filters.append(ActiveFilter(spec.legend, label, query_without(params, spec.name, value)))
         facets.append(facet)
 
     sort = params.get("sort") if params.get("sort") in SORTS else DEFAULT_SORT

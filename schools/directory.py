@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Q
 
-from resources.library import ActiveFilter, Facet, FacetOption, _remove_query, _values
+from resources.library import ActiveFilter, Facet, FacetOption, query_without, requested_values
 from security.public_input import paginate, search_terms, search_text
 
 from . import journey
@@ -118,7 +118,7 @@ def browse(directory_page, params):
     selections = {}
     for spec in specs:
         known = {value for value, _ in spec.options()}
-        selections[spec.name] = [value for value in _values(params, spec.name) if value in known]
+        selections[spec.name] = [value for value in requested_values(params, spec.name) if value in known]
 
     def filters_except(name):
         q = search_q
@@ -137,7 +137,7 @@ def browse(directory_page, params):
             if count or value in chosen:
                 facet.options.append(FacetOption(value, label, count, value in chosen))
             if value in chosen:
-                active_filters.append(ActiveFilter(spec.legend, label, _remove_query(params, spec.name, value)))
+                active_filters.append(ActiveFilter(spec.legend, label, query_without(params, spec.name, value)))
         facets.append(facet)
 
     schools = base.filter(filters_except(None)).only(*LIST_FIELDS).order_by("name", "pk")
