@@ -65,14 +65,14 @@ class ActiveFilter:
 
 
 @dataclass
-class LibraryResults:
+class FilteredResults:
+    """A page of a faceted listing (the library here, the schools directory too) and what its template shows."""
+
     page_obj: object
     facets: list
     active_filters: list
     search_query: str
     query_was_shortened: bool
-    sort: str
-    sort_options: list
     max_query_length: int
 
     @property
@@ -82,6 +82,12 @@ class LibraryResults:
     @property
     def is_filtered(self):
         return bool(self.active_filters or self.search_query)
+
+
+@dataclass
+class LibraryResults(FilteredResults):
+    sort: str
+    sort_options: list
 
 
 def requested_values(params, name):

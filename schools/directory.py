@@ -10,12 +10,10 @@ option's count is what ticking it gives given the other facets and the search, i
 so the number of queries never grows with the number of schools.
 """
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.db.models import Count, Q
 
-from resources.library import ActiveFilter, Facet, FacetOption, query_without, requested_values
+from resources.library import ActiveFilter, Facet, FacetOption, FilteredResults, query_without, requested_values
 from security.public_input import paginate, search_terms, search_text
 
 from . import journey
@@ -82,24 +80,6 @@ def facet_specs():
     ]
 
 
-@dataclass
-class DirectoryResults:
-    page_obj: object
-    facets: list
-    active_filters: list
-    search_query: str
-    query_was_shortened: bool
-    max_query_length: int
-
-    @property
-    def count(self):
-        return self.page_obj.paginator.count
-
-    @property
-    def is_filtered(self):
-        return bool(self.active_filters or self.search_query)
-
-
 def _name_q(terms):
     q = Q()
     for term in terms:
@@ -141,7 +121,7 @@ def browse(directory_page, params):
         facets.append(facet)
 
     schools = base.filter(filters_except(None)).only(*LIST_FIELDS).order_by("name", "pk")
-    return DirectoryResults(
+    return FilteredResults(
         page_obj=paginate(schools, directory_page.per_page, params.get("page")),
         facets=facets,
         active_filters=active_filters,
