@@ -375,16 +375,12 @@ def board_jobs():
 def school_board_posts(school_name, limit):
     """What a school shared on the public boards, for its page in the schools directory (which must not import
     the board): approved posts whose school, trimmed and in any case, is `school_name`, newest first, as dicts of
-    title, url and date. Boards that are not live or sit under a view restriction are left out (3 queries)."""
+    title, url and date. Boards that are not live or sit under a view restriction (Wagtail's `public()`) are left
+    out (3 queries)."""
     name = (school_name or "").strip().lower()
     if not name or limit <= 0:
         return []
-    restricted = list(PageViewRestriction.objects.values_list("page__path", flat=True))
-    boards = {
-        board.pk: board
-        for board in BoardPage.objects.live()
-        if not any(board.path.startswith(path) for path in restricted)
-    }
+    boards = {board.pk: board for board in BoardPage.objects.live().public()}
     if not boards:
         return []
     posts = (
@@ -395,17 +391,11 @@ def school_board_posts(school_name, limit):
         .only("pk", "title", "board_id", "approved_at", "created_at")
         .order_by(F("approved_at").desc(nulls_last=True), "-pk")[:limit]
     )
-    urls = {}
-    found = []
-    for post in posts:
-        board = boards[post.board_id]
-        if board.pk not in urls:
-            urls[board.pk] = board.url
-        found.append(
-            {
-                "title": post.title,
-                "url": urls[board.pk] + board.reverse_subpage("post_detail", args=[post.pk]),
-                "date": post.approved_at or post.created_at,
-            }
-        )
-    return found
+    return [
+        {
+            "title": post.title,
+            "url": boards[post.board_id].url + boards[post.board_id].reverse_subpage("post_detail", args=[post.pk]),
+            "date": post.approved_at or post.created_at,
+        }
+        for post in posts
+    ]

@@ -30,11 +30,6 @@ PUBLIC_STATUSES = {
 LIST_FIELDS = ("pk", "name", "slug", "phase", "area", "status", "awarded_on")
 
 
-def listed_schools():
-    """Every school the public may see (School.objects.listed() says which, and why)."""
-    return School.objects.listed()
-
-
 def status_q(values):
     statuses = set()
     for value in values:
@@ -68,8 +63,13 @@ class _StatusFacet(_ChoiceFacet):
         return status_q(values)
 
     def counts(self, schools):
-        aggregates = {key: Count("pk", filter=Q(status__in=statuses)) for key, (_, statuses) in PUBLIC_STATUSES.items()}
-        return schools.order_by().aggregate(**aggregates)
+        return public_status_counts(schools)
+
+
+def public_status_counts(schools):
+    """{"awarded": n, "working-towards": m} over `schools`, in one query (the status facet, the home page's slot)."""
+    aggregates = {key: Count("pk", filter=Q(status__in=statuses)) for key, (_, statuses) in PUBLIC_STATUSES.items()}
+    return schools.order_by().aggregate(**aggregates)
 
 
 def facet_specs():
@@ -93,7 +93,7 @@ def browse(directory_page, params):
     max_length = settings.SEARCH_QUERY_MAX_LENGTH
     search = search_text(params.get("q", ""), max_length)
     search_q = _name_q(search_terms(search.text))
-    base = listed_schools()
+    base = School.objects.listed()
 
     selections = {}
     for spec in specs:

@@ -172,17 +172,19 @@ class School(SchoolPhoto, ClusterableModel):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        super().clean()
-        self.postcode = normalise_postcode(self.postcode)
+    def _fill_in(self):
+        """An empty URN is no URN (NULL, so many schools may have none); an empty slug is made from the name."""
         self.urn = (self.urn or "").strip() or None
         if not self.slug:
             self.slug = slugify(self.name)[:200]
 
+    def clean(self):
+        super().clean()
+        self.postcode = normalise_postcode(self.postcode)
+        self._fill_in()  # before the form's uniqueness checks, which follow clean()
+
     def save(self, *args, **kwargs):
-        self.urn = (self.urn or "").strip() or None
-        if not self.slug:
-            self.slug = slugify(self.name)[:200]
+        self._fill_in()  # for schools made in code (the demo, tests) as well as through the form
         super().save(*args, **kwargs)
 
     # --- the award ---------------------------------------------------------------------------------------------

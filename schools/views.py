@@ -1,5 +1,5 @@
 """The public views behind the directory page's routes: the directory (schools/directory.py reads the query
-string) and a school's own page. Both show only what `directory.listed_schools()` lets the public see, and never
+string) and a school's own page. Both show only what `School.objects.listed()` lets the public see, and never
 a contact: the contacts are not even fetched."""
 
 from django.db.models import Prefetch
@@ -9,7 +9,8 @@ from wagtail import hooks
 from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 
-from .directory import browse, listed_schools
+from .directory import browse
+from .models import School
 
 BOARD_POSTS_SHOWN = 5
 # Must match the `{% picture %}` of templates/schools/school_detail.html exactly, so the photo's renditions come
@@ -37,7 +38,7 @@ def school_detail(request, page, slug):
     """A listed school's page; a school that is not listed (or not on the journey the public is told of) is a
     404, the same as a slug that never existed, so the page does not reveal that an unlisted school exists."""
     photos = get_image_model().objects.prefetch_renditions(*PHOTO_SPECS)
-    school = get_object_or_404(listed_schools().prefetch_related(Prefetch("photo", queryset=photos)), slug=slug)
+    school = get_object_or_404(School.objects.listed().prefetch_related(Prefetch("photo", queryset=photos)), slug=slug)
     path = page.reverse_subpage("school_detail", args=[school.slug])
     context = page.get_context(request)
     context.update(

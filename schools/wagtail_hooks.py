@@ -9,7 +9,6 @@ the menu, the listing, its export and the dashboard panel; Editors and Moderator
 from datetime import timedelta
 
 import django_filters
-from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -26,8 +25,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from home.templatetags.site_tags import render_slot
 from scheduler.jobs import ScheduledJob, command_job
 
-from . import admin_views, personal_data, structure
-from .journey import HOLDS_AWARD, ON_THE_WAY, JourneyStatus
+from . import admin_views, directory, personal_data, structure
+from .journey import JourneyStatus
 from .models import MOVE_ACTION, School, SchoolDirectoryPage
 
 
@@ -190,12 +189,13 @@ class SchoolsPanel(Component):
     template_name = "schools/admin/dashboard_panel.html"
 
     def get_context_data(self, parent_context=None):
-        soon = admin_views.renewals_due_soon()
+        counts = admin_views.status_counts()
+        waiting = next(row["count"] for row in counts if row["status"] == JourneyStatus.APPLICATION_SUBMITTED)
         return {
-            "status_counts": [row for row in admin_views.status_counts() if row["count"]],
-            "renewals_due": soon.count(),
+            "status_counts": [row for row in counts if row["count"]],
+            "renewals_due": admin_views.renewals_due_soon().count(),
             "renewals_url": admin_views.list_url(renewal_due_soon="true"),
-            "waiting_for_panel": School.objects.filter(status=JourneyStatus.APPLICATION_SUBMITTED).count(),
+            "waiting_for_panel": waiting,
             "waiting_url": admin_views.list_url(status=JourneyStatus.APPLICATION_SUBMITTED),
             "list_url": admin_views.list_url(),
             "today": timezone.localdate(),
@@ -231,15 +231,14 @@ def schools_jobs():
 def schools_network_slot(context):
     """The home page's "N Coventry schools awarded, M working towards", counting only the schools the public may
     see, with a link to the directory; nothing when there are none or no live directory (2 queries)."""
-    counts = School.objects.listed().aggregate(
-        awarded=Count("pk", filter=Q(status__in=HOLDS_AWARD)), working=Count("pk", filter=Q(status__in=ON_THE_WAY))
-    )
+    counts = directory.public_status_counts(School.objects.listed())
+    counts = {"awarded": counts[directory.AWARDED], "working": counts[directory.WORKING_TOWARDS]}
     if not (counts["awarded"] or counts["working"]):
         return ""
-    directory = SchoolDirectoryPage.objects.live().public().first()
-    if directory is None:
+    directory_page = SchoolDirectoryPage.objects.live().public().first()
+    if directory_page is None:
         return ""
-    return render_slot("schools/includes/home_slot.html", context, {**counts, "directory": directory})
+    return render_slot("schools/includes/home_slot.html", context, {**counts, "directory": directory_page})
 
 
 hooks.register("register_site_structure", structure.load)
