@@ -5,6 +5,7 @@
                outbox                            imports privacy, scheduler (its personal data, its sweep)
     base       home                              imports the platform only
     features   events  resources  board          import the base and the platform, never each other
+               schools                           the same, and resources (the award's criteria live in the library)
     leaf       demo  cms                         may import anything; nothing imports them
 
 A feature that needs another's data asks through a Wagtail hook registered by the other (as `home_page_slots`
