@@ -2,11 +2,10 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
 
-from security.links import LINK_MAX_LENGTH, web_link
+from security.links import WebLinkField
 from security.public_input import add_honeypot
-from security.uploads import clean_uploaded_attachment, clean_uploaded_image
+from security.uploads import FileInputWithNotKeptNote, clean_uploaded_attachment, clean_uploaded_image
 
 from .models import MESSAGE_MAX_LENGTH, BoardPost
 
@@ -14,41 +13,6 @@ from .models import MESSAGE_MAX_LENGTH, BoardPost
 def _strip_controls(value):
     """Drop invisible control characters (keep line breaks and tabs): they only serve to hide things."""
     return "".join(ch for ch in value if ch in "\n\t" or ch.isprintable() or ch == " ")
-
-
-class FileInputWithNotKeptNote(forms.ClearableFileInput):
-    """A file field that can say, beside itself, that the file chosen before an error is gone.
-
-    Browsers never refill a file input, so after any error on the form the person must choose the file again;
-    `not_kept_note` (set by `PostForm.note_files_not_kept`) says so right above the input, and the input's
-    aria-describedby points at it.
-    """
-
-    not_kept_note = ""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        html = super().render(name, value, attrs, renderer)
-        if not self.not_kept_note:
-            return html
-        note = format_html(
-            '<p class="field__note board-file-not-kept" id="{}_not_kept"><strong>{}</strong></p>',
-            (attrs or {}).get("id") or f"id_{name}",
-            self.not_kept_note,
-        )
-        return note + html
-
-
-class WebLinkField(forms.CharField):
-    """A link as the browser will open it (security/links.py): the stored value is the browser's reading."""
-
-    widget = forms.URLInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", LINK_MAX_LENGTH)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        return web_link(super().to_python(value))
 
 
 class PostForm(forms.Form):

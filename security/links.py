@@ -21,6 +21,7 @@ import ipaddress
 import re
 from urllib.parse import urlsplit, urlunsplit
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 ALLOWED_SCHEMES = {"http", "https"}
@@ -126,3 +127,16 @@ def _browser_host(host):
     if len(labels) < 2:
         raise ValidationError(BAD_HOST)
     return ascii_host
+
+
+class WebLinkField(forms.CharField):
+    """A link as the browser will open it (security/links.py): the stored value is the browser's reading."""
+
+    widget = forms.URLInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", LINK_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return web_link(super().to_python(value))

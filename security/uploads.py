@@ -10,7 +10,9 @@ import io
 import warnings
 import zipfile
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MB = 1024 * 1024
@@ -209,3 +211,25 @@ def _ooxml_kind(data):
         if main_part in names and _OOXML_CONTENT_TYPES[kind] in content_types:
             return kind
     return None
+
+
+class FileInputWithNotKeptNote(forms.ClearableFileInput):
+    """A file field that can say, beside itself, that the file chosen before an error is gone.
+
+    Browsers never refill a file input, so after any error on the form the person must choose the file again;
+    `not_kept_note` (set by the form, e.g. the board's `PostForm.note_files_not_kept`) says so right above the
+    input, and the input's aria-describedby points at it.
+    """
+
+    not_kept_note = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if not self.not_kept_note:
+            return html
+        note = format_html(
+            '<p class="field__note file-not-kept" id="{}_not_kept"><strong>{}</strong></p>',
+            (attrs or {}).get("id") or f"id_{name}",
+            self.not_kept_note,
+        )
+        return note + html
