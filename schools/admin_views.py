@@ -90,6 +90,7 @@ class JourneyPanel(Panel):
             context["school"] = school
             if school is not None and school.pk:
                 context["move_url"] = reverse(MOVE_URL_NAME, args=[school.pk])
+                context["workspace_url"] = reverse(WORKSPACE_URL_NAME, args=[school.pk])
                 context["timeline"] = list(school.timeline()[:100])
                 context["status_label"] = JourneyStatus(school.status).label
             return context
@@ -134,3 +135,66 @@ def move_school(request, pk):
         "timeline": list(school.timeline()[:20]),
     }
     return TemplateResponse(request, "schools/admin/move.html", context)
+
+
+# --- The award workspace, as EMAS review it ---------------------------------------------------------------------
+
+WORKSPACE_URL_NAME = "schools_workspace"
+EVIDENCE_FILE_URL_NAME = "schools_evidence_file"
+
+
+def workspace_review(request, pk):
+    """A school's workspace as EMAS read it: each criterion's status, evidence and files, and a review form per
+    criterion ("Reviewed by EMAS" or "Needs more", with a comment the leads see and are emailed). The appraisal and
+    the award are recorded with "Move on the journey", which this page links to."""
+    from resources.models import AwardCriterion
+
+    from . import workspace
+    from .forms import ReviewForm
+
+    if not request.user.has_perm("schools.change_school"):
+        raise PermissionDenied
+    school = get_object_or_404(School, pk=pk)
+    bound = None
+    if request.method == "POST":
+        criterion = get_object_or_404(AwardCriterion, number=request.POST.get("criterion", "0") or 0)
+        form = ReviewForm(request.POST, prefix=f"c{criterion.number}")
+        if form.is_valid():
+            status = workspace.review(
+                school, criterion, request.user, form.cleaned_data["status"], form.cleaned_data["comment"]
+            ).get_status_display()
+            messages.success(
+                request, f"Criterion {criterion.number} reviewed: “{status}”. The school's leads have been emailed."
+            )
+            return redirect(reverse(WORKSPACE_URL_NAME, args=[school.pk]) + f"#criterion-{criterion.number}")
+        bound = (criterion.number, form)
+    task_list = workspace.tasks(school, with_evidence=True)
+    for task in task_list:
+        if bound and bound[0] == task.criterion.number:
+            task.review_form = bound[1]
+        else:
+            progress = task.progress
+            initial = {"status": progress.status, "comment": progress.review_comment} if progress else {}
+            if initial.get("status") not in ("reviewed", "needs_more"):
+                initial.pop("status", None)
+            task.review_form = ReviewForm(prefix=f"c{task.criterion.number}", initial=initial)
+    context = {
+        "school": school,
+        "tasks": task_list,
+        "completed": workspace.completed_count(task_list),
+        "status_label": JourneyStatus(school.status).label,
+        "edit_url": reverse(EDIT_URL_NAME, args=[school.pk]),
+        "move_url": reverse(MOVE_URL_NAME, args=[school.pk]),
+        "has_errors": bound is not None,
+    }
+    return TemplateResponse(request, "schools/admin/workspace.html", context, status=400 if bound else 200)
+
+
+def evidence_file(request, key):
+    """An evidence file for EMAS staff who manage schools (never anybody else), as a download."""
+    from .models import EvidenceFile
+    from .workspace_views import evidence_file_response
+
+    if not request.user.has_perm("schools.change_school"):
+        raise PermissionDenied
+    return evidence_file_response(get_object_or_404(EvidenceFile, key=key))

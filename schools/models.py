@@ -8,10 +8,14 @@ Wagtail's audit log. The public sees only schools that agreed to be listed, thro
 """
 
 import re
+import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.text import slugify
 from modelcluster.fields import ParentalKey
@@ -31,6 +35,8 @@ from . import journey
 from .journey import JourneyStatus
 
 MOVE_ACTION = "schools.move"
+# Addresses under /schools/ that the workspace uses (SchoolDirectoryPage's routes), so no school may take them.
+RESERVED_SLUGS = frozenset({"sign-in", "sign-out", "workspace"})
 
 
 class Phase(models.TextChoices):
@@ -182,6 +188,8 @@ class School(SchoolPhoto, ClusterableModel):
         super().clean()
         self.postcode = normalise_postcode(self.postcode)
         self._fill_in()  # before the form's uniqueness checks, which follow clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is an address of the site's own: choose another."})
 
     def save(self, *args, **kwargs):
         self._fill_in()  # for schools made in code (the demo, tests) as well as through the form
@@ -332,7 +340,136 @@ class SchoolDirectoryPage(RoutablePageMixin, PageMetaMixin, Page):
         return urls + [{"location": f"{base}{slug}/", "lastmod": updated_at} for slug, updated_at in schools]
 
     directory = page_view("", "schools.views.directory")
+    # Each school's private award workspace (workspace_views.py), before the schools' own pages: these names are
+    # reserved (RESERVED_SLUGS), so no school's address can take them.
+    sign_in = page_view("sign-in/", "schools.workspace_views.sign_in")
+    sign_in_link = page_view("sign-in/<str:token>/", "schools.workspace_views.sign_in_link")
+    sign_out = page_view("sign-out/", "schools.workspace_views.sign_out")
+    workspace_overview = page_view("workspace/", "schools.workspace_views.workspace_overview")
+    workspace_criterion = page_view("workspace/criteria/<int:number>/", "schools.workspace_views.workspace_criterion")
+    workspace_evidence_delete = page_view(
+        "workspace/evidence/<int:evidence_id>/delete/", "schools.workspace_views.workspace_evidence_delete"
+    )
+    workspace_file = page_view("workspace/files/<uuid:key>/", "schools.workspace_views.workspace_file")
+    workspace_apply = page_view("workspace/apply/", "schools.workspace_views.workspace_apply")
+    workspace_portfolio = page_view("workspace/portfolio/", "schools.workspace_views.workspace_portfolio")
     school_detail = page_view("<slug:slug>/", "schools.views.school_detail")
 
     class Meta:
         verbose_name = "school directory page"
+
+
+# --- The award workspace: each school's private preparation for the award ---------------------------------------
+
+
+class CriterionStatus(models.TextChoices):
+    """Where a school's evidence for one criterion stands, as its leads and EMAS see it (the task list's tags)."""
+
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    READY = "ready", "Ready for review"
+    REVIEWED = "reviewed", "Reviewed by EMAS"
+    NEEDS_MORE = "needs_more", "Needs more"
+
+
+# A criterion counts towards "Completed 3 of 8" once the school has said it is ready (and while EMAS agree).
+COMPLETED_STATUSES = frozenset({CriterionStatus.READY, CriterionStatus.REVIEWED})
+
+
+class CriterionProgress(models.Model):
+    """A school's progress on one of the eight criteria: its status and EMAS's latest review.
+
+    No row means "Not started"; the first evidence added makes one."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="criterion_progress")
+    criterion = models.ForeignKey("resources.AwardCriterion", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=CriterionStatus.choices, default=CriterionStatus.IN_PROGRESS)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField(blank=True, help_text="Shown to the school's leads in their workspace.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "criterion progress"
+        constraints = [models.UniqueConstraint(fields=["school", "criterion"], name="one_progress_per_criterion")]
+
+    def __str__(self):
+        return f"{self.school}: criterion {self.criterion.number}, {self.get_status_display()}"
+
+
+class Evidence(models.Model):
+    """One dated entry of a school's evidence for a criterion: what was done, who took part, what changed.
+
+    Private to the school's leads and EMAS: never on a public page, in search, the sitemap or a feed."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="evidence")
+    criterion = models.ForeignKey("resources.AwardCriterion", on_delete=models.PROTECT, related_name="+")
+    done_on = models.DateField("when it happened")
+    what_was_done = models.TextField(max_length=3000)
+    who_took_part = models.TextField(max_length=1000, blank=True)
+    impact = models.TextField("what difference it made", max_length=3000, blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    added_by = models.ForeignKey(
+        SchoolContact, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence_added"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-done_on", "-pk"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self):
+        return f"{self.school}: criterion {self.criterion.number}, {self.done_on:%d %B %Y}"
+
+
+def evidence_file_path(instance, filename):
+    """A name nobody can guess (the file's random key), under a folder no URL of the site serves."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"schools/evidence/{instance.key.hex}.{extension}"
+
+
+class EvidenceFile(models.Model):
+    """A file attached to an evidence entry (PDF, Word, PowerPoint or an image re-encoded without its metadata).
+
+    Served only through the workspace's and the admin's file views, which check who is asking, by its random key:
+    there is no public or guessable address."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="files")
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file = models.FileField(upload_to=evidence_file_path, max_length=200)
+    name = models.CharField(max_length=120, help_text="The file's name as the school uploaded it.")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class LeadSignInLink(models.Model):
+    """A one-time sign-in link emailed to a sanctuary lead: bound to that lead, valid for
+    SCHOOL_SIGN_IN_LINK_MINUTES, used once. Only a hash of its token is stored, so the database cannot sign
+    anybody in."""
+
+    lead = models.ForeignKey(SchoolContact, on_delete=models.CASCADE, related_name="sign_in_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Sign-in link for {self.lead} made {self.created_at:%d %B %Y %H:%M}"
+
+
+@receiver(post_delete, sender=EvidenceFile)
+def delete_evidence_file_bytes(sender, instance, **kwargs):
+    """The file's bytes go with its row (deleted by the lead, retention, or the school's deletion), once the
+    transaction that deleted the row has committed: a rolled-back deletion keeps its file."""
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

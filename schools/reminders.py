@@ -34,7 +34,7 @@ def run(today=None):
     holding = School.objects.filter(status__in=journey.HOLDS_AWARD, awarded_on__isnull=False).prefetch_related(
         "contacts"
     )
-    emas_address = _emas_address()
+    emas = emas_address()
     for school in holding.order_by("pk"):
         if school.expires_on <= today:
             _move(
@@ -52,7 +52,7 @@ def run(today=None):
             )
             done["renewal due"] += 1
         days = reminder_due(school.expires_on, today)
-        if days is not None and _remind(school, days, emas_address):
+        if days is not None and _remind(school, days, emas):
             done["reminders"] += 1
     return done
 
@@ -71,7 +71,8 @@ def _move(school, status, on, why):
     school.move_to(status, user=None, on=on, note=f"Automatic: {why}.")
 
 
-def _emas_address():
+def emas_address():
+    """The address EMAS read (the site settings' enquiry address): renewals, applications and reviews go there."""
     site = Site.objects.filter(is_default_site=True).first()
     return SiteSettings.for_site(site).enquiry_email if site else ""
 

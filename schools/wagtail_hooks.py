@@ -25,9 +25,33 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from home.templatetags.site_tags import render_slot
 from scheduler.jobs import ScheduledJob, command_job
 
-from . import admin_views, directory, personal_data, structure
+from . import admin_views, directory, personal_data, structure, workspace
 from .journey import JourneyStatus
 from .models import MOVE_ACTION, School, SchoolDirectoryPage
+
+WORKSPACE_ACTIONS = {
+    workspace.EVIDENCE_ADDED: ("Evidence added in the workspace", "Evidence added to criterion {criterion}"),
+    workspace.EVIDENCE_DELETED: ("Evidence deleted in the workspace", "Evidence deleted from criterion {criterion}"),
+    workspace.CRITERION_READY: ("Criterion marked ready for review", "Criterion {criterion} marked ready for review"),
+    workspace.CRITERION_REVIEWED: ("Criterion reviewed by EMAS", "Criterion {criterion} reviewed: {status}"),
+    workspace.APPLICATION_SUBMITTED: ("Application sent from the workspace", "Application sent"),
+    workspace.LEAD_SIGNED_IN: ("Lead signed in to the workspace", "Signed in to the workspace"),
+}
+
+
+@hooks.register("register_log_actions")
+def register_workspace_actions(actions):
+    """Each lead's and EMAS's action in a school's workspace, in the school's History ("by <lead>" for leads, who
+    are not users)."""
+    for action, (label, message) in WORKSPACE_ACTIONS.items():
+
+        class WorkspaceAction(LogFormatter):
+            def format_message(self, log_entry, message=message):
+                text = message.format_map({"criterion": "", "status": "", **log_entry.data})
+                return f"{text} by {log_entry.data['lead']}" if log_entry.data.get("lead") else text
+
+        WorkspaceAction.label = label
+        actions.register_action(action)(WorkspaceAction)
 
 
 @hooks.register("register_log_actions")
@@ -177,7 +201,11 @@ register_snippet(SchoolViewSet)
 
 @hooks.register("register_admin_urls")
 def register_schools_admin_urls():
-    return [path("schools/move/<int:pk>/", admin_views.move_school, name=admin_views.MOVE_URL_NAME)]
+    return [
+        path("schools/move/<int:pk>/", admin_views.move_school, name=admin_views.MOVE_URL_NAME),
+        path("schools/workspace/<int:pk>/", admin_views.workspace_review, name=admin_views.WORKSPACE_URL_NAME),
+        path("schools/evidence-files/<uuid:key>/", admin_views.evidence_file, name=admin_views.EVIDENCE_FILE_URL_NAME),
+    ]
 
 
 class SchoolsPanel(Component):
@@ -196,6 +224,14 @@ class SchoolsPanel(Component):
             "renewals_due": admin_views.renewals_due_soon().count(),
             "renewals_url": admin_views.list_url(renewal_due_soon="true"),
             "waiting_for_panel": waiting,
+            "waiting_for_review": [
+                {
+                    "school": school,
+                    "count": school.waiting,
+                    "url": reverse(admin_views.WORKSPACE_URL_NAME, args=[school.pk]),
+                }
+                for school in workspace.waiting_for_review()[:10]
+            ],
             "waiting_url": admin_views.list_url(status=JourneyStatus.APPLICATION_SUBMITTED),
             "list_url": admin_views.list_url(),
             "today": timezone.localdate(),

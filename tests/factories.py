@@ -378,3 +378,33 @@ def make_school_directory(home):
     from schools import structure
 
     return structure.load(home, io.StringIO())
+
+
+def lead_client(lead):
+    """A test client signed in to the award workspace as `lead` (a SchoolContact), as its emailed link would sign
+    it in (tests/schools/test_sign_in.py goes through the link itself)."""
+    import time
+
+    from django.test import Client
+
+    from schools import sign_in
+
+    client = Client()
+    session = client.session
+    session[sign_in.SESSION_KEY] = {"lead": lead.pk, "email": lead.email.lower(), "seen": time.time()}
+    session.save()
+    return client
+
+
+def add_evidence(school, number, lead=None, files=(), **fields):
+    """An evidence entry for criterion `number`, added as the workspace adds one (files: (name, bytes) pairs)."""
+    from resources.models import AwardCriterion
+    from schools import workspace
+    from schools.forms import EvidenceFilesField
+
+    data = {"done_on": timezone.localdate() - timedelta(days=7), "what_was_done": f"Evidence for {number}.", **fields}
+    data.setdefault("who_took_part", "")
+    data.setdefault("impact", "")
+    data.setdefault("link", "")
+    cleaned = EvidenceFilesField(required=False).clean([SimpleUploadedFile(name, content) for name, content in files])
+    return workspace.add_evidence(school, AwardCriterion.objects.get(number=number), lead, data, cleaned)

@@ -401,6 +401,11 @@ SCHOOL_RENEWAL_REMINDER_DAYS = tuple(
     sorted((int(days) for days in env_list("SCHOOL_RENEWAL_REMINDER_DAYS", ["90", "30"])), reverse=True)
 )
 
+# The award workspace (schools/sign_in.py): a lead's emailed sign-in link works once, for this many minutes, and a
+# signed-in lead is signed out after this many minutes without a request.
+SCHOOL_SIGN_IN_LINK_MINUTES = int(env("SCHOOL_SIGN_IN_LINK_MINUTES", "15"))
+SCHOOL_LEAD_IDLE_MINUTES = int(env("SCHOOL_LEAD_IDLE_MINUTES", "30"))
+
 # --- Personal data -------------------------------------------------------------------------------------------
 
 # How long personal details are kept; `manage.py apply_retention` (run daily) enforces them.
@@ -410,6 +415,10 @@ BOARD_EMAIL_RETENTION_DAYS = int(env("BOARD_EMAIL_RETENTION_DAYS", "90"))  # aft
 ENQUIRY_RETENTION_DAYS = int(env("ENQUIRY_RETENTION_DAYS", "365"))  # after the enquiry was sent
 OUTBOX_SENT_RETENTION_DAYS = int(env("OUTBOX_SENT_RETENTION_DAYS", "30"))  # after it was delivered
 OUTBOX_FAILED_RETENTION_DAYS = int(env("OUTBOX_FAILED_RETENTION_DAYS", "90"))  # after it was queued
+# A school's workspace evidence, once the school has left the network (its award lapsed and not restarted).
+SCHOOL_EVIDENCE_RETENTION_DAYS = int(env("SCHOOL_EVIDENCE_RETENTION_DAYS", "365"))  # after the award lapsed
+# Sign-in links (used or not): only a hash of each, kept a while to answer "this link was used".
+SCHOOL_SIGN_IN_LINK_RETENTION_DAYS = int(env("SCHOOL_SIGN_IN_LINK_RETENTION_DAYS", "30"))  # after it was made
 # Where `make backup` writes (gitignored, dockerignored).
 BACKUP_DIR = Path(env("BACKUP_DIR", BASE_DIR / "backups"))
 

@@ -42,7 +42,7 @@ def test_dry_run_counts_and_changes_nothing(old_and_recent):
     assert "sessions: 1 expired sessions deleted" in output
     assert "outbox_sent: 0 delivered emails deleted from the outbox after 30 days" in output
     assert "outbox_failed: 0 failed emails deleted from the outbox after 90 days" in output
-    assert output.count("[dry run, nothing changed]") == 6
+    assert output.count("[dry run, nothing changed]") == 8
     assert FormSubmission.objects.count() == 2
     assert BoardPost.objects.exclude(email="").count() == 4  # three of ours, one from the demo
     assert not EventRegistration.objects.filter(anonymised=True).exists()

@@ -42,7 +42,12 @@ def test_export_finds_the_leads_contacts_at_every_school_in_any_case(lead):
     assert data["school_contacts"][0]["role"] == "Sanctuary lead"
     [panel] = data["appraisal_panels_mentioning_the_address"]
     assert panel["school"] == "Hill Top Special"
-    assert export("nobody@example.org") == {"school_contacts": [], "appraisal_panels_mentioning_the_address": []}
+    assert export("nobody@example.org") == {
+        "school_contacts": [],
+        "sign_in_links": [],
+        "workspace_evidence_added": [],
+        "appraisal_panels_mentioning_the_address": [],
+    }
 
 
 def test_erase_deletes_the_contacts_keeps_the_schools_and_redacts_the_panel(lead):
@@ -54,4 +59,9 @@ def test_erase_deletes_the_contacts_keeps_the_schools_and_redacts_the_panel(lead
     hill = School.objects.get(pk=lead["hill"].pk)
     assert hill.appraisal_panel == "Ms A Lead <[email removed]>\nMr B\nMs C"
     assert ModelLogEntry.objects.filter(action="privacy.erase", object_id=str(lead["oakfield"].pk)).exists()
-    assert export(EMAIL) == {"school_contacts": [], "appraisal_panels_mentioning_the_address": []}
+    assert export(EMAIL) == {
+        "school_contacts": [],
+        "sign_in_links": [],
+        "workspace_evidence_added": [],
+        "appraisal_panels_mentioning_the_address": [],
+    }
