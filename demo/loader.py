@@ -20,7 +20,9 @@ its app's section of the structure (made first when it is missing, so one part c
 - `[[schools]]`: schools of the network (records, not pages), each with any field of `schools.School`, its
   `contacts` (private leads) and its `journey`: the moves it made, oldest first, each `{ to = "<status>",
   days_ago = N }` (optionally `note`, `panel`), made with `School.move_to` so its timeline exists, dated from the day
-  the loader runs. A school is added only when none has its name, so running it again adds nothing.
+  the loader runs. A school is added only when none has its name, so running it again adds nothing. `evidence`
+  fills its award workspace, as its first lead adds it (`criterion`, `days_ago`, the texts, a `file`: a one-page
+  PDF of that title), and `progress` marks criteria `ready` or reviews them (`reviewed`, `needs_more`, `comment`).
 - `[pictures.<key>]` (one of the drawings in `demo/files.py`, stored once by title) and `[documents.<key>]`
   (a one-page PDF of `lines`, stored once by title): what the fields above name by key.
 
@@ -42,6 +44,7 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
@@ -60,9 +63,11 @@ from events import structure as events_structure
 from home import structure as home_structure
 from home.models import SiteSettings
 from resources import structure as resources_structure
+from resources.models import AwardCriterion
 from schools import structure as schools_structure
+from schools import workspace
 from schools.models import School
-from security.uploads import clean_uploaded_image
+from security.uploads import CleanedFile, clean_uploaded_image
 
 from .files import illustration_description, make_banner_image, make_pdf
 
@@ -417,6 +422,8 @@ class Part:
         `days_ago` before the day the loader runs); return how many schools were added (0 or 1)."""
         fields = dict(entry)
         moves = fields.pop("journey", [])
+        evidence = fields.pop("evidence", [])
+        progress = fields.pop("progress", [])
         if School.objects.filter(name=fields["name"]).exists():
             return 0
         school = School()
@@ -430,4 +437,27 @@ class Part:
                 note=move.get("note", ""),
                 appraisal_panel=move.get("panel", ""),
             )
+        self.fill_workspace(school, evidence, progress)
         return 1
+
+    def fill_workspace(self, school, evidence, progress):
+        """The school's award workspace as its first lead filled it, and where EMAS's reviews left it."""
+        lead = school.contacts.first()
+        for item in evidence:
+            item = dict(item)
+            criterion = AwardCriterion.objects.get(number=item.pop("criterion"))
+            done_on = self.today - timedelta(days=item.pop("days_ago"))
+            title = item.pop("file", "")
+            files = []
+            if title:
+                lines = [f"{school.name}: {title}", "A made-up document in the demo."]
+                files.append((f"{slugify(title)}.pdf", CleanedFile(make_pdf(title, lines), "pdf", "application/pdf")))
+            item.setdefault("who_took_part", "")
+            item.setdefault("impact", "")
+            item.setdefault("link", "")
+            workspace.add_evidence(school, criterion, lead, {"done_on": done_on, **item}, files)
+        for item in progress:
+            criterion = AwardCriterion.objects.get(number=item["criterion"])
+            workspace.mark_ready(school, criterion, lead)
+            if item["status"] != "ready":
+                workspace.review(school, criterion, None, item["status"], item.get("comment", ""))

@@ -278,3 +278,20 @@ def schools_network_slot(context):
 
 
 hooks.register("register_site_structure", structure.load)
+
+
+@hooks.register("dev_admin_hints")
+def workspace_sign_in_hint():
+    """`make run` says how to sign in as the lead of a demo school with a workspace: the sign-in link is emailed,
+    and in development the email is printed in the same console (the console email backend)."""
+    from django.conf import settings
+
+    from .models import SchoolContact
+
+    lead = SchoolContact.objects.filter(school__evidence__isnull=False).order_by("school__name", "pk").first()
+    if lead is None:
+        return ""
+    return (
+        f"  A school lead's award workspace: {settings.BASE_URL}/schools/sign-in/ with {lead.email}"
+        f" ({lead.school.name}); the sign-in link is emailed, and printed in this console while developing."
+    )

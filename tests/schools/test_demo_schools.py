@@ -75,3 +75,24 @@ def test_no_public_page_of_the_demo_shows_a_contact_or_an_unlisted_school(client
         body = response.content.decode()
         leaks += [(url, secret) for secret in secrets if secret in body]
     assert leaks == []
+
+
+def test_two_demo_schools_have_partly_filled_workspaces_and_make_run_says_how_to_sign_in(demo_site, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from schools import workspace
+
+    filled = School.objects.filter(evidence__isnull=False).distinct().order_by("name")
+    assert [school.name for school in filled] == ["Cobblestone Yard Primary", "Millrace Community College"]
+    tasks = workspace.tasks(filled[0], with_evidence=True)
+    statuses = {task.criterion.number: task.status for task in tasks}
+    assert statuses[1] == "reviewed" and statuses[2] == "needs_more" and statuses[3] == "in_progress"
+    assert statuses[8] == "not_started" and workspace.completed_count(tasks) == 1
+    assert tasks[0].evidence[0].files.get().name == "staff-training-plan.pdf"
+    assert "add what pupils said" in tasks[1].review_comment
+    settings.DEBUG = True
+    output = StringIO()
+    call_command("ensure_dev_admin", stdout=output)
+    assert "/schools/sign-in/ with sophie.hartley@cobblestone-yard-primary.example.org" in output.getvalue()

@@ -1,6 +1,8 @@
 """Create or reset the development admin account and print its login (used by `make run`).
 
-Refuses to run with DEBUG off, so it can never reset a production password.
+Refuses to run with DEBUG off, so it can never reset a production password. Apps add lines of their own for the
+developer (how to sign in as a demo school's lead) through the `dev_admin_hints` hook: a function returning a line,
+or "" when it has nothing to say.
 """
 
 import os
@@ -8,6 +10,7 @@ import os
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from wagtail import hooks
 
 
 class Command(BaseCommand):
@@ -39,3 +42,6 @@ class Command(BaseCommand):
                 f"  Password: {password}"
             )
         )
+        for hint in hooks.get_hooks("dev_admin_hints"):
+            if line := hint():
+                self.stdout.write(line)
