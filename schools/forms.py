@@ -146,11 +146,15 @@ class EvidenceForm(forms.Form):
         label="When did it happen?",
         help_text="The date, or the first day of something that took longer. For example 14 March 2026.",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a real date, for example 2026-03-14."},
+        error_messages={
+            "required": "Enter the date it happened.",
+            "invalid": "Enter a real date, for example 2026-03-14.",
+        },
     )
     what_was_done = forms.CharField(
         label="What did the school do?",
         max_length=3000,
+        error_messages={"required": "Say what the school did."},
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What happened, and how it meets the criterion. Up to 3,000 characters.",
     )

@@ -111,7 +111,7 @@ def test_bad_evidence_is_shown_beside_its_field_keeps_the_rest_and_saves_nothing
     body = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in body
-    assert "Enter a date that has passed" in body and "This field is required." in body
+    assert "Enter a date that has passed" in body and "What did the school do? Say what the school did." in body
     assert "notes.pdf:" in body  # the file's own error, beside the files field
     assert "Choose your files again" in body
     assert "Pupils wrote welcome cards in six languages." in body and 'value="Year 5, two parents"' not in body
