@@ -36,6 +36,8 @@ anything else as its slug, code or number (an award criterion: `criteria = [2, 5
 import io
 import re
 import tomllib
+from collections import defaultdict
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -43,18 +45,23 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import models, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalManyToManyField
+from modelsearch import backends as search_backends
+from modelsearch import index as search_index
+from modelsearch import signal_handlers as search_signal_handlers
 from wagtail import blocks
 from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
-from wagtail.models import Page, Site
+from wagtail.models import Page, ReferenceIndex, Site
 from wagtail.rich_text import RichText
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from board import services as board_services
 from board import structure as board_structure
@@ -101,10 +108,62 @@ def load(home, stdout, *, parts=None, today=None):
 
     `today` dates the upcoming events (the current date unless given).
     """
-    for name in parts or PARTS:
-        with transaction.atomic():
-            Part(name, read(name), home, stdout, today or timezone.localdate()).load()
+    with indexed_once_at_the_end():
+        for name in parts or PARTS:
+            with transaction.atomic():
+                Part(name, read(name), home, stdout, today or timezone.localdate()).load()
     return home
+
+
+@contextmanager
+def indexed_once_at_the_end():
+    """Save the demo without updating the search index and Wagtail's reference index on every save, then update
+    both once for each object saved.
+
+    The demo saves a few hundred objects, most of them several times (a page, its revision, its publication), and
+    those two updates on each save were a third of the load's time (`make run`, and each test that builds the
+    demo). Whatever happens, the indexes are brought up to date for every saved object that exists afterwards
+    (a part rolled back leaves nothing to index), and the signal handlers are connected again.
+    """
+    saved = defaultdict(set)
+
+    def remember(sender, instance, raw=False, **kwargs):
+        if not raw:
+            saved[sender].add(instance.pk)
+
+    indexed_models = [
+        model for model in search_index.get_indexed_models() if getattr(model, "search_auto_update", True)
+    ]
+    for model in indexed_models:
+        post_save.disconnect(search_signal_handlers.post_save_signal_handler, sender=model)
+    post_save.connect(remember, dispatch_uid="demo-indexed-once-at-the-end", weak=False)
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        post_save.disconnect(dispatch_uid="demo-indexed-once-at-the-end")
+        for model in indexed_models:
+            post_save.connect(search_signal_handlers.post_save_signal_handler, sender=model)
+        _index(saved, set(indexed_models))
+
+
+def _index(saved, indexed_models):
+    """Add the saved objects to the search backends (in bulk, per model) and to the reference index."""
+    by_model = defaultdict(list)
+    for model, pks in saved.items():
+        objects = model._default_manager.filter(pk__in=pks)
+        if issubclass(model, Page):
+            objects = objects.specific()
+        for obj in objects:
+            by_model[type(obj)].append(obj)
+    for model, objects in by_model.items():
+        if model in indexed_models:
+            indexed = list(model.get_indexed_objects().filter(pk__in=[obj.pk for obj in objects]))
+            for backend in search_backends.get_search_backends(with_auto_update=True):
+                backend.add_bulk(model, indexed)
+        if ReferenceIndex.is_indexed(model):
+            for obj in objects:
+                ReferenceIndex.create_or_update_for_object(obj)
 
 
 def read(name):
@@ -460,4 +519,4 @@ class Part:
             criterion = AwardCriterion.objects.get(number=item["criterion"])
             workspace.mark_ready(school, criterion, lead)
             if item["status"] != "ready":
-                workspace.review(school, criterion, None, item["status"], item.get("comment", ""))
+                workspace.review(school, criterion, None, item["status"], item.get("comment", ""), notify=False)

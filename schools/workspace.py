@@ -220,33 +220,42 @@ def submit_application(school, lead):
             "admin_url": settings.BASE_URL + reverse("schools_workspace", args=[school.pk]),
         }
         emas = emas_address()
+        key = f"school-application-{school.pk}-{school.application_submitted_on:%Y%m%d}"
+        subject = f"Application for the Schools of Sanctuary award: {school.name}"
         if emas:
-            queue_email(
-                EmailMessage(
-                    subject=f"Application for the Schools of Sanctuary award: {school.name}",
-                    body=render_to_string("schools/email/application_submitted_emas.txt", context),
-                    to=[emas],
-                    reply_to=[lead.email],
-                ),
-                purpose="School application (EMAS)",
-                key=f"school-application-{school.pk}-{school.application_submitted_on:%Y%m%d}-emas",
+            _email(
+                "application_submitted_emas",
+                context,
+                subject,
+                [emas],
+                [lead.email],
+                "School application (EMAS)",
+                key + "-emas",
             )
-        leads = [contact.email for contact in school.contacts.all()]
-        queue_email(
-            EmailMessage(
-                subject=f"Your application for the Schools of Sanctuary award has been sent: {school.name}",
-                body=render_to_string("schools/email/application_submitted_school.txt", context),
-                to=leads,
-                reply_to=[emas] if emas else [],
-            ),
-            purpose="School application (school)",
-            key=f"school-application-{school.pk}-{school.application_submitted_on:%Y%m%d}-school",
+        _email(
+            "application_submitted_school",
+            context,
+            f"Your application for the Schools of Sanctuary award has been sent: {school.name}",
+            _leads(school),
+            [emas] if emas else [],
+            "School application (school)",
+            key + "-school",
         )
 
 
-def review(school, criterion, user, status, comment):
+def _leads(school):
+    return [contact.email for contact in school.contacts.all()]
+
+
+def _email(template, context, subject, to, reply_to, purpose, key=None):
+    """Queue one of the workspace's emails (templates/schools/email/<template>.txt) through the outbox."""
+    body = render_to_string(f"schools/email/{template}.txt", context)
+    queue_email(EmailMessage(subject=subject, body=body, to=to, reply_to=reply_to), purpose=purpose, key=key)
+
+
+def review(school, criterion, user, status, comment, *, notify=True):
     """EMAS's review of one criterion: "Reviewed by EMAS" or "Needs more", with a comment the leads see in their
-    workspace and by email."""
+    workspace and by email (unless `notify` is false: the demo's made-up reviews email nobody)."""
     status = CriterionStatus(status)
     if status not in (CriterionStatus.REVIEWED, CriterionStatus.NEEDS_MORE):
         raise ValueError("A review is either “Reviewed by EMAS” or “Needs more”.")
@@ -258,7 +267,8 @@ def review(school, criterion, user, status, comment):
         progress.reviewed_by = user
         progress.save()
         _log(school, CRITERION_REVIEWED, user=user, criterion=criterion.number, status=status.label, comment=comment)
-        leads = [contact.email for contact in school.contacts.all()]
+        if not notify:
+            return progress
         context = {
             "school": school,
             "criterion": criterion,
@@ -267,14 +277,9 @@ def review(school, criterion, user, status, comment):
             "sign_in_url": sign_in_url(),
         }
         emas = emas_address()
-        queue_email(
-            EmailMessage(
-                subject=f"EMAS reviewed criterion {criterion.number} for {school.name}: {status.label}",
-                body=render_to_string("schools/email/criterion_reviewed.txt", context),
-                to=leads,
-                reply_to=[emas] if emas else [],
-            ),
-            purpose="School criterion reviewed",
+        subject = f"EMAS reviewed criterion {criterion.number} for {school.name}: {status.label}"
+        _email(
+            "criterion_reviewed", context, subject, _leads(school), [emas] if emas else [], "School criterion reviewed"
         )
     return progress
 

@@ -145,6 +145,19 @@ def tab_until(page, condition, limit=60):
     raise AssertionError(f"could not reach an element where {condition} with Tab")
 
 
+def admin_sign_in(page, site, username="emas", password="a-long-password-1"):
+    """Sign in to the admin on `page` as a new superuser (EMAS staff), and wait for the dashboard."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser(username, f"{username}@coventry.example.org", password)
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(site + "/admin/")
+    return page
+
+
 def axe_violations(page):
     """Run axe-core on the current page against WCAG 2.0-2.2 A/AA; return readable violations."""
     page.add_script_tag(path=str(AXE_SCRIPT))

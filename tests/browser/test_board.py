@@ -4,13 +4,12 @@ admin, it appears on the board and a visitor likes it; axe-core on the board's p
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from PIL import Image
 
 from board.models import BoardPost
 from tests.factories import demo_posting_code
 
-from .conftest import NARROW, axe_violations, tab_until
+from .conftest import NARROW, admin_sign_in, axe_violations, tab_until
 
 pytestmark = [pytest.mark.slow(30)]
 
@@ -59,13 +58,7 @@ def test_post_with_keyboard_editor_approves_visitor_likes(site, page, new_page, 
     assert axe_violations(page) == []  # the post detail, as its author sees it
 
     # An editor approves it in the admin.
-    get_user_model().objects.create_superuser("emas", "emas@coventry.example.org", "a-long-password-1")
-    admin = new_page()
-    admin.goto(site + "/admin/login/")
-    admin.fill("#id_username", "emas")
-    admin.fill("#id_password", "a-long-password-1")
-    admin.click("button[type=submit]")
-    admin.wait_for_url(site + "/admin/")
+    admin = admin_sign_in(new_page(), site)
     admin.goto(site + "/admin/snippets/board/boardpost/?status=pending")
     admin.get_by_role("link", name="Moderate Our sanctuary garden").click()
     admin.get_by_role("button", name="Approve").click()

@@ -6,10 +6,9 @@ workspace page at 320 and 1280 pixels, error states included."""
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 
-from .conftest import NARROW, axe_violations, tab_until
+from .conftest import NARROW, admin_sign_in, axe_violations, tab_until
 
 pytestmark = [pytest.mark.slow(30)]
 
@@ -76,13 +75,7 @@ def test_a_lead_gathers_evidence_and_emas_ask_for_more(site, page, new_page, tmp
     assert page.locator("#criterion-4-status").inner_text() == "Ready for review"
 
     # EMAS review criterion 5 as "Needs more" in the admin.
-    get_user_model().objects.create_superuser("emas", "emas@coventry.example.org", "a-long-password-1")
-    admin = new_page()
-    admin.goto(site + "/admin/login/")
-    admin.fill("#id_username", "emas")
-    admin.fill("#id_password", "a-long-password-1")
-    admin.click("button[type=submit]")
-    admin.wait_for_url(site + "/admin/")
+    admin = admin_sign_in(new_page(), site)
     admin.get_by_role("link", name=re.compile("Sycamore Bridge Primary: 2 criteria ready for review")).click()
     section = admin.locator("#criterion-5")
     section.get_by_label("Needs more").check()

@@ -119,3 +119,22 @@ def test_the_checklist_goes_after_the_resource_pack_link_once(demo_home):
     assert body[position - 1].value["url"] == structure.RESOURCE_PACK
     load_demo_part(demo_home, "home")
     assert [block.block_type for block in ContentPage.objects.get(slug="apply").body].count("document") == 1
+
+
+def test_the_demo_is_in_the_search_index_and_the_reference_index(demo_site):
+    """The loader indexes once at the end (`indexed_once_at_the_end`), not on each save: every live page is
+    searchable, and the admin's "usage" of a picture (Wagtail's reference index) knows the pages showing it."""
+    from wagtail.models import Page, ReferenceIndex
+
+    from resources.models import ResourcePage
+
+    resource = ResourcePage.objects.live().order_by("pk").first()
+    assert resource in list(ResourcePage.objects.live().search(resource.title))
+    assert Page.objects.live().search("sanctuary").count() > 10
+    image = demo_site.specific.hero_image
+    assert image is not None
+    assert ReferenceIndex.get_references_to(image).filter(object_id=str(demo_site.pk)).exists()
+    # The handlers are connected again after the load: an editor's change is searchable at once.
+    resource.title = "Quokka welcome kit"
+    resource.save_revision().publish()
+    assert list(ResourcePage.objects.live().search("Quokka")) == [resource]
