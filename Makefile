@@ -14,21 +14,22 @@ export BASE_URL
 
 # Python caches compiled modules (in .venv and the tree's __pycache__ folders, which git ignores) even where the
 # machine sets PYTHONDONTWRITEBYTECODE, as CI machines do: otherwise every process (each test worker, each manage.py
-# a test starts) compiles Django and Wagtail again, 5 s to start instead of 2.6, and pytest rewrites every test
-# module again. Compiling on first import, rather than all of site-packages at install (10 s), compiles only what
-# is used.
+# a test starts) compiles our code again, and pytest rewrites every test module again on every run.
 export PYTHONDONTWRITEBYTECODE :=
 
 # (Re)install only when the pinned requirements change. uv installs the same pinned versions as pip in a few
 # seconds rather than about fifty (most of a fresh clone's `make test` was once spent here); where uv cannot be
-# had (no PyPI, only a local wheel mirror pip is configured for), pip does it.
+# had (no PyPI, only a local wheel mirror pip is configured for), pip does it. --compile-bytecode, as pip does, all
+# at once on every core: compiled lazily instead, the first of the suite's processes to import Django, Wagtail,
+# boto3 or moto (each test worker, the backup tests' children, the S3 server) compiles them while the tests run,
+# which cost more than the 10 s it saves here.
 UV_VERSION := 0.13.10
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	if $(BIN)/python -m pip install --quiet uv==$(UV_VERSION); then \
-		$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt -c constraints.txt; \
+		$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt -c constraints.txt; \
 	else \
-		$(BIN)/python -m pip install --quiet --no-compile -r requirements-dev.txt -c constraints.txt; \
+		$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt; \
 	fi
 	touch $(STAMP)
 
