@@ -296,3 +296,30 @@ def test_workspace_pages_cost_the_same_queries_however_much_evidence(
     for url, queries in PINNED_QUERIES.items():
         with django_assert_max_num_queries(queries):
             assert client_of.get(url).status_code == 200
+
+
+NASTY = [
+    "\x00",
+    "a\x00b",
+    "x" * 100_000,
+    "2026-02-30",
+    "<script>alert(1)</script>",
+    "javascript:alert(1)",
+    "٣٠/١٢/٢٠٢٥",
+]
+
+
+@pytest.mark.parametrize("field", ["done_on", "what_was_done", "who_took_part", "impact", "link", "action"])
+def test_hostile_values_in_any_field_get_an_answer_never_a_500_and_save_nothing_invalid(client_of, field):
+    for value in NASTY:
+        response = client_of.post(criterion_url(1), {**evidence_post(), field: value})
+        assert response.status_code in (200, 302, 409), (field, value[:20], response.status_code)
+        if response.status_code == 200:
+            assert "There is a problem" in response.content.decode()
+    for entry in Evidence.objects.all():
+        assert "\x00" not in entry.what_was_done + entry.who_took_part + entry.impact
+        assert not entry.link.startswith("javascript:")
+    response = client_of.post(f"{WORKSPACE}apply/", {"confirm": "\x00"})
+    assert response.status_code in (200, 409)
+    assert Client().post("/schools/sign-in/", {"email": "\x00" * 10}).status_code == 200
+    assert Client().post("/schools/sign-in/" + "%00" * 3 + "/").status_code in (404, 410)
