@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.static import serve as static_serve
+from wagtail import hooks
 from wagtail.documents.views.serve import serve as wagtail_serve_document
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -80,11 +81,15 @@ def healthz(request):
 @require_GET
 @cache_control(max_age=3600, public=True)
 def robots_txt(request):
+    """The admin and search, and whatever private paths apps name through the `robots_disallow` hook (a function
+    returning paths: the schools' award workspace) are not for crawlers."""
+    private = [path for hook in hooks.get_hooks("robots_disallow") for path in hook()]
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /django-admin/",
         "Disallow: /search/",
+        *(f"Disallow: {path}" for path in private),
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

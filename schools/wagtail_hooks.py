@@ -280,6 +280,15 @@ def schools_network_slot(context):
 hooks.register("register_site_structure", structure.load)
 
 
+@hooks.register("robots_disallow")
+def workspace_is_not_for_crawlers():
+    """robots.txt: the award workspace and its sign-in are private (each page also says `noindex`)."""
+    directory_page = SchoolDirectoryPage.objects.live().first()
+    if directory_page is None or directory_page.url is None:
+        return []
+    return [directory_page.url + "sign-in/", directory_page.url + "workspace/"]
+
+
 @hooks.register("dev_admin_hints")
 def workspace_sign_in_hint():
     """`make run` says how to sign in as the lead of a demo school with a workspace: the sign-in link is emailed,

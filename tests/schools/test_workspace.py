@@ -323,3 +323,9 @@ def test_hostile_values_in_any_field_get_an_answer_never_a_500_and_save_nothing_
     assert response.status_code in (200, 409)
     assert Client().post("/schools/sign-in/", {"email": "\x00" * 10}).status_code == 200
     assert Client().post("/schools/sign-in/" + "%00" * 3 + "/").status_code in (404, 410)
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_workspace(client, school):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /schools/sign-in/\nDisallow: /schools/workspace/\n" in text
+    assert "Disallow: /admin/" in text
