@@ -141,6 +141,10 @@ def _check_editable(school):
         )
 
 
+def record_sign_in(lead):
+    _log(lead.school, LEAD_SIGNED_IN, lead)
+
+
 def _log(school, action, lead=None, user=None, **data):
     if lead is not None:
         data["lead"] = lead.name

@@ -84,10 +84,14 @@ def sign_in(request, page):
     form = SignInForm(request.POST)
     sent = redirect(_url(page, "sign_in") + f"?{SIGN_IN_SENT}=1")
     limit = RateLimit("school-sign-in")
+    # Also per address typed (whether or not it is a lead's): nobody can fill a lead's inbox from many addresses.
+    per_address = RateLimit(
+        "school-sign-in-address", settings.SCHOOL_SIGN_IN_LINKS_PER_ADDRESS, settings.SCHOOL_SIGN_IN_ADDRESS_WINDOW
+    )
     return handle_public_form(
         request,
         form,
-        rate_limits=[limit],
+        rate_limits=[limit, (per_address, request.POST.get("email", "").strip().lower())],
         rate_limited_message=RATE_LIMITED.format(minutes=limit.wait_minutes()),
         save=lambda form: signing.send_links(
             form.cleaned_data["email"], lambda token: page.full_url + page.reverse_subpage("sign_in_link", args=[token])
@@ -113,7 +117,7 @@ def sign_in_link(request, page, token):
         except signing.LinkProblem as problem:
             context = {"form": SignInForm(), "notice": problem.message, "minutes": settings.SCHOOL_SIGN_IN_LINK_MINUTES}
             return _render(request, page, "sign_in.html", context, status=410)
-        workspace._log(lead.school, workspace.LEAD_SIGNED_IN, lead)
+        workspace.record_sign_in(lead)
         return private(redirect(_url(page, "workspace_overview")))
     return _render(request, page, "sign_in_link.html", {"lead": link.lead, "school": link.lead.school})
 

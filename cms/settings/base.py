@@ -405,6 +405,9 @@ SCHOOL_RENEWAL_REMINDER_DAYS = tuple(
 # signed-in lead is signed out after this many minutes without a request.
 SCHOOL_SIGN_IN_LINK_MINUTES = int(env("SCHOOL_SIGN_IN_LINK_MINUTES", "15"))
 SCHOOL_LEAD_IDLE_MINUTES = int(env("SCHOOL_LEAD_IDLE_MINUTES", "30"))
+# Sign-in links asked for one address (any visitor, lead or not) per window (seconds), besides the per-visitor limit.
+SCHOOL_SIGN_IN_LINKS_PER_ADDRESS = int(env("SCHOOL_SIGN_IN_LINKS_PER_ADDRESS", "5"))
+SCHOOL_SIGN_IN_ADDRESS_WINDOW = int(env("SCHOOL_SIGN_IN_ADDRESS_WINDOW", "3600"))
 
 # --- Personal data -------------------------------------------------------------------------------------------
 

@@ -208,3 +208,22 @@ def test_reserved_addresses_cannot_be_a_schools_slug(school):
     school.slug = "workspace"
     with pytest.raises(ValidationError, match="address of the site's own"):
         school.full_clean()
+
+
+def test_one_address_gets_at_most_five_links_an_hour_whoever_asks(school, settings, django_capture_on_commit_callbacks):
+    """From five visitors at once (each under its own limit), the sixth request for the same address is refused,
+    and so for an address that is nobody's: the limit says nothing about who is a lead."""
+    settings.PUBLIC_FORM_RATE_LIMIT = 100
+    sent = 0
+    for number in range(6):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = Client(REMOTE_ADDR=f"192.0.2.{number}").post(SIGN_IN, {"email": "amina.yusuf@canal.example.org"})
+        sent += len(mail.outbox)
+        assert response.status_code == (302 if number < 5 else 429)
+    assert sent == 5
+    statuses = [
+        Client(REMOTE_ADDR=f"198.51.100.{n}").post(SIGN_IN, {"email": "nobody@canal.example.org"}).status_code
+        for n in range(6)
+    ]
+    assert statuses == [302] * 5 + [429]
