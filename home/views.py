@@ -1,7 +1,9 @@
 """Public views of the base app: the enquiry form page's routes, site search, health check, robots.txt, served files."""
 
+import logging
+
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import cache_control
@@ -20,6 +22,8 @@ from security.public_input import RateLimit, handle_public_form, paginate, searc
 RASTER_IMAGE_EXTENSIONS = {"avif", "gif", "jpeg", "jpg", "png", "webp"}
 # Served documents: nothing in them may run or load anything, even when a browser is told to display one.
 DOCUMENT_CSP = "default-src 'none'; sandbox"
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -82,8 +86,13 @@ def healthz(request):
 @cache_control(max_age=3600, public=True)
 def robots_txt(request):
     """The admin and search, and whatever private paths apps name through the `robots_disallow` hook (a function
-    returning paths: the schools' award workspace) are not for crawlers."""
-    private = [path for hook in hooks.get_hooks("robots_disallow") for path in hook()]
+    returning paths: the schools' award workspace) are not for crawlers. robots.txt answers even when the database
+    does not (the hooks may read pages): it then names only the fixed paths."""
+    try:
+        private = [path for hook in hooks.get_hooks("robots_disallow") for path in hook()]
+    except DatabaseError:
+        logger.warning("robots.txt without the apps' private paths: the database did not answer", exc_info=True)
+        private = []
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
