@@ -18,11 +18,13 @@ from wagtail.admin.panels import Panel
 from wagtail.snippets.views.snippets import IndexView
 
 from home.admin_exports import ListingExportMixin
+from resources.models import AwardCriterion
 
-from . import journey
-from .forms import MoveForm
+from . import journey, workspace
+from .forms import MoveForm, ReviewForm
 from .journey import JourneyStatus
-from .models import School
+from .models import EvidenceFile, School
+from .workspace_views import evidence_file_response
 
 LIST_URL_NAME = "wagtailsnippets_schools_school:list"
 EDIT_URL_NAME = "wagtailsnippets_schools_school:edit"
@@ -147,11 +149,6 @@ def workspace_review(request, pk):
     """A school's workspace as EMAS read it: each criterion's status, evidence and files, and a review form per
     criterion ("Reviewed by EMAS" or "Needs more", with a comment the leads see and are emailed). The appraisal and
     the award are recorded with "Move on the journey", which this page links to."""
-    from resources.models import AwardCriterion
-
-    from . import workspace
-    from .forms import ReviewForm
-
     if not request.user.has_perm("schools.change_school"):
         raise PermissionDenied
     school = get_object_or_404(School, pk=pk)
@@ -192,9 +189,6 @@ def workspace_review(request, pk):
 
 def evidence_file(request, key):
     """An evidence file for EMAS staff who manage schools (never anybody else), as a download."""
-    from .models import EvidenceFile
-    from .workspace_views import evidence_file_response
-
     if not request.user.has_perm("schools.change_school"):
         raise PermissionDenied
     return evidence_file_response(get_object_or_404(EvidenceFile, key=key))

@@ -18,7 +18,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -41,7 +40,7 @@ def send_links(email, link_for_token):
     """Queue a sign-in link to every lead whose address is `email` (any case); returns how many were queued.
 
     `link_for_token(token)` makes the full address of the link (the view knows where the workspace is)."""
-    leads = SchoolContact.objects.annotate(address=Lower("email")).filter(address=email.strip().lower())
+    leads = SchoolContact.objects.filter(email__iexact=email.strip())
     count = 0
     for lead in leads.select_related("school"):
         token = secrets.token_urlsafe(32)
@@ -112,6 +111,8 @@ class SignedOut(Exception):
         self.reason = reason
 
 
+# How stale "last seen" may be: the idle limit counts from up to this long before the last request.
+SEEN_RESOLUTION_SECONDS = 60
 IDLE = "You were signed out after {minutes} minutes without activity. Ask for a new link to sign in again."
 REMOVED = "You were signed out: EMAS no longer list this address as a lead of the school."
 
@@ -128,6 +129,7 @@ def signed_in_lead(request):
     if lead is None or lead.email.lower() != held.get("email"):
         sign_out(request)
         raise SignedOut(REMOVED)
-    held["seen"] = time.time()
-    request.session.modified = True
+    if time.time() - held["seen"] > SEEN_RESOLUTION_SECONDS:  # a session write at most once a minute, not per request
+        held["seen"] = time.time()
+        request.session.modified = True
     return lead

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +21,8 @@ from wagtail.log_actions import log
 from outbox.mail import queue_email
 from resources.models import AwardCriterion
 
-from . import journey
 from .journey import JourneyStatus
-from .models import COMPLETED_STATUSES, CriterionProgress, CriterionStatus, Evidence, EvidenceFile
+from .models import COMPLETED_STATUSES, CriterionProgress, CriterionStatus, Evidence, EvidenceFile, School
 from .reminders import emas_address
 
 S = JourneyStatus
@@ -63,12 +63,15 @@ class WorkspaceLocked(Exception):
 
 @dataclass
 class CriterionTask:
-    """One row of the task list: a criterion, where the school stands on it, and its evidence."""
+    """One row of the task list: a criterion, the school's progress on it (None: not started), and its evidence."""
 
     criterion: AwardCriterion
-    status: CriterionStatus
     progress: CriterionProgress | None
     evidence: list = field(default_factory=list)
+
+    @property
+    def status(self):
+        return CriterionStatus(self.progress.status) if self.progress else CriterionStatus.NOT_STARTED
 
     @property
     def name(self):
@@ -97,14 +100,15 @@ def tasks(school, with_evidence=False):
         for entry in Evidence.objects.filter(school=school).prefetch_related("files").select_related("added_by"):
             evidence.setdefault(entry.criterion_id, []).append(entry)
     return [
-        CriterionTask(
-            criterion=criterion,
-            status=CriterionStatus(progress[criterion.pk].status if criterion.pk in progress else "not_started"),
-            progress=progress.get(criterion.pk),
-            evidence=evidence.get(criterion.pk, []),
-        )
-        for criterion in criteria()
+        CriterionTask(criterion, progress.get(criterion.pk), evidence.get(criterion.pk, [])) for criterion in criteria()
     ]
+
+
+def task(school, criterion):
+    """One criterion's task, with its evidence and files (the criterion's page: no other criterion's rows)."""
+    progress = CriterionProgress.objects.filter(school=school, criterion=criterion).first()
+    evidence = Evidence.objects.filter(school=school, criterion=criterion).prefetch_related("files")
+    return CriterionTask(criterion, progress, list(evidence.select_related("added_by")))
 
 
 def grouped(task_list):
@@ -290,11 +294,7 @@ def review(school, criterion, user, status, comment, *, notify=True):
 
 def waiting_for_review():
     """Schools with criteria marked ready that EMAS have not reviewed since, most waiting first: the dashboard's
-    list. [(school, number of criteria waiting)]"""
-    from django.db.models import Count, Q
-
-    from .models import School
-
+    list, each with `waiting`, the number of its criteria waiting."""
     return list(
         School.objects.annotate(
             waiting=Count("criterion_progress", filter=Q(criterion_progress__status=CriterionStatus.READY))
@@ -314,7 +314,3 @@ def sign_in_url():
 
 def next_step(school):
     return NEXT_STEPS.get(S(school.status), "")
-
-
-def journey_label(school):
-    return journey.JourneyStatus(school.status).label

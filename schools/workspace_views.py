@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from resources.models import AwardCriterion
+from resources.models import AwardCriterion, ResourceIndexPage, ResourcePage
 from security.public_input import RateLimit, handle_public_form
 
 from . import sign_in as signing
@@ -138,7 +138,6 @@ def _workspace_context(lead, **extra):
         "lead": lead,
         "school": school,
         "editable": workspace.is_editable(school),
-        "journey_label": workspace.journey_label(school),
         "next_step": workspace.next_step(school),
         **extra,
     }
@@ -164,8 +163,6 @@ def _criterion_or_404(number):
 
 def _suggested_resources(criterion):
     """Live, public resources of the library that help with the criterion (the library's own tagging)."""
-    from resources.models import ResourcePage
-
     return list(ResourcePage.objects.live().public().filter(criteria=criterion).order_by("title")[:6])
 
 
@@ -188,7 +185,7 @@ def workspace_criterion(request, page, lead, number):
             form.note_files_not_kept()
         except workspace.WorkspaceLocked as locked:
             problem, status = locked.message, 409
-    task = next(task for task in workspace.tasks(school, with_evidence=True) if task.criterion.pk == criterion.pk)
+    task = workspace.task(school, criterion)
     context = _workspace_context(
         lead,
         task=task,
@@ -203,8 +200,6 @@ def workspace_criterion(request, page, lead, number):
 
 
 def _library_url(criterion):
-    from resources.models import ResourceIndexPage
-
     library = ResourceIndexPage.objects.live().public().first()
     return f"{library.url}?criterion={criterion.number}" if library else ""
 
