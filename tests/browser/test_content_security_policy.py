@@ -15,8 +15,6 @@ from playwright.sync_api import expect
 from board.models import BoardPost
 from events.models import EventPage
 
-from .conftest import offline
-
 pytestmark = [pytest.mark.slow(8)]
 
 RECORD_VIOLATIONS = """
@@ -29,8 +27,9 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 @pytest.fixture
 def enforcing_page(browser):
-    """A page whose browser enforces CSP, records every violation, and never leaves this machine."""
-    context = offline(browser.new_context())
+    """A page whose browser enforces CSP and records every violation (like every page, it never leaves this
+    machine: tests/browser/conftest.py)."""
+    context = browser.new_context()
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -31,7 +31,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from .conftest import AXE_SCRIPT, IN_CI, NARROW, WCAG_TAGS, offline
+from .conftest import AXE_SCRIPT, IN_CI, NARROW, WCAG_TAGS
 
 pytestmark = [pytest.mark.slow(90)]
 
@@ -119,7 +119,7 @@ def _visit(page, url):
 
 def test_every_page_of_the_demo_site_is_whole_valid_and_accessible(site, browser):
     axe_source = AXE_SCRIPT.read_text()
-    context = offline(browser.new_context(viewport=DESKTOP))  # the CSP is enforced, as for a visitor
+    context = browser.new_context(viewport=DESKTOP)  # the CSP is enforced, as for a visitor
     context.add_init_script(RECORD_CSP_VIOLATIONS)
     # axe-core is given to every page as it opens (as the CSP recorder is) rather than evaluated into each page
     # after it loads: Chromium keeps the compiled script, which saved 9 of the crawl's 100 seconds.

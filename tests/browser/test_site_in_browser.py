@@ -78,3 +78,16 @@ def test_search_from_the_header(site, page):
     page.press("#site-search-q", "Enter")
     page.wait_for_selector(".results-count")
     assert page.locator(".search-results a", has_text="What is a School of Sanctuary?").count() == 1
+
+
+@pytest.mark.parametrize("address", ["http://example.org/", "https://93.184.215.14/"])
+def test_the_browser_refuses_every_request_off_this_machine(page, address):
+    """What the browser tests prove holds offline: a request to another host, named or by address, fails (so a page
+    that needs one logs a console error, which the crawl fails on), while this machine is reached directly."""
+    with pytest.raises(Exception, match="ERR_PROXY_CONNECTION_FAILED|ERR_TUNNEL_CONNECTION_FAILED"):
+        page.goto(address)
+    failed = []
+    linking = page.context.new_page()
+    linking.on("console", lambda message: failed.append(message.text) if message.type == "error" else None)
+    linking.set_content(f'<img src="{address}picture.png" alt="">')
+    assert any("ERR_" in text or "Failed to load resource" in text for text in failed), failed
