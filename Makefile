@@ -10,7 +10,7 @@ PORT ?= 8000
 BASE_URL ?= http://$(HOST):$(PORT)
 export BASE_URL
 
-.PHONY: install run test lint format migrate demo clean
+.PHONY: install run test lint format migrate demo messages clean
 
 # Python caches compiled modules (in .venv and the tree's __pycache__ folders, which git ignores) even where the
 # machine sets PYTHONDONTWRITEBYTECODE, as CI machines do: otherwise every process (each test worker, each manage.py
@@ -72,6 +72,15 @@ lint: install
 # Developer tools (make bench, make loadtest) start our own local processes with argument lists (no shell),
 # fetch loopback URLs and use seeded random data: those checks are skipped there, and only there.
 	$(BIN)/bandit --quiet --recursive bench loadtest --exclude bench/node_modules,loadtest/results --skip B404,B603,B607,B310,B311
+
+# The interface's catalogues (locale/<code>/LC_MESSAGES): collect the marked strings of our templates and code into
+# each language's .po file, then compile the .mo files the site reads. Both are committed, so a new machine needs no
+# gettext to serve the languages; this needs it (`apt-get install gettext`). docs/languages.md says how to translate.
+MESSAGE_LANGUAGES := ar fa ps uk ti so
+messages: install
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(MESSAGE_LANGUAGES)) --no-obsolete --no-location \
+		-i ".venv/*" -i ".tools/*" -i "staticfiles/*" -i "media/*" -i "bench/*" -i "loadtest/*" -i "tests/*"
+	$(BIN)/python manage.py compilemessages $(addprefix -l ,$(MESSAGE_LANGUAGES)) -i .venv -i .tools
 
 format: install
 	$(BIN)/ruff check --fix .

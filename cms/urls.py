@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
@@ -8,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from board import views as board_views
 from home import views as home_views
+from home.sitemaps import PagesInEveryLanguage
 from outbox import views as outbox_views
 from security import secret_guessing
 
@@ -15,8 +17,7 @@ urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("healthz/worker", outbox_views.worker_health, name="worker_health"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, name="sitemap"),
-    path("search/", home_views.search, name="search"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PagesInEveryLanguage}}, name="sitemap"),
     path("django-admin/", admin.site.urls),
     # Wagtail's page-password form, with a limit on wrong guesses in front (security/secret_guessing.py); same URL name.
     path(
@@ -47,4 +48,9 @@ if settings.SERVE_MEDIA:
         ),
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Pages and search in each language: English (the default) unprefixed, every other under /<code>/ (/ar/…).
+urlpatterns += i18n_patterns(
+    path("search/", home_views.search, name="search"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -23,6 +23,11 @@ its app's section of the structure (made first when it is missing, so one part c
   the loader runs. A school is added only when none has its name, so running it again adds nothing. `evidence`
   fills its award workspace, as its first lead adds it (`criterion`, `days_ago`, the texts, a `file`: a one-page
   PDF of that title), and `progress` marks criteria `ready` or reviews them (`reviewed`, `needs_more`, `comment`).
+- `[translations]`: the `pages` (paths, parents first) put into every other language of SITE_LOCALES, after the
+  home page (an alias): translated through wagtail-localize where `[translations.<code>]` gives that language's
+  strings (English -> translation, every string of the page, slugs too), each page's history then saying it is a
+  demo translation to be checked by a translator; elsewhere an alias of the English page, as an editor's sync
+  makes. A page already in a language is left as it is.
 - `[pictures.<key>]` (one of the drawings in `demo/files.py`, stored once by title) and `[documents.<key>]`
   (a one-page PDF of `lines`, stored once by title): what the fields above name by key.
 
@@ -42,6 +47,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import models, transaction
@@ -59,9 +65,11 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
-from wagtail.models import Page, ReferenceIndex, Site
+from wagtail.log_actions import log
+from wagtail.models import Locale, Page, ReferenceIndex, Site
 from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 
 from board import services as board_services
 from board import structure as board_structure
@@ -88,6 +96,7 @@ PARTS = {
     "resources": resources_structure.load,
     "board": board_structure.load,
     "schools": schools_structure.load,
+    "families": None,
 }
 
 # The real site's values the demo refers to as "{NAME}", so each is written once, in the site structure.
@@ -164,6 +173,34 @@ def _index(saved, indexed_models):
         if ReferenceIndex.is_indexed(model):
             for obj in objects:
                 ReferenceIndex.create_or_update_for_object(obj)
+
+
+def translate_page(page, locale, strings):
+    """Translate `page` into `locale` through wagtail-localize, each of its strings from `strings` (English ->
+    translation), and publish it; return the translated page. A string missing from `strings` is an error naming it.
+    """
+    source, _ = TranslationSource.get_or_create_from_instance(page)
+    translation, _ = Translation.objects.get_or_create(source=source, target_locale=locale)
+    missing = []
+    for segment in StringSegment.objects.filter(source=source).select_related("string", "context"):
+        text = segment.string.data
+        if text not in strings:
+            missing.append(text)
+            continue
+        StringTranslation.objects.update_or_create(
+            translation_of=segment.string,
+            locale=locale,
+            context=segment.context,
+            defaults={"data": strings[text], "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL},
+        )
+    if missing:
+        raise ValueError(f"no {locale.language_code} translation of: " + "; ".join(repr(text) for text in missing))
+    # Saved as a draft and published here: wagtail-localize publishes on commit, and the demo loads a whole part in
+    # one transaction, so the parent's publish would come after its children were added and undo its child count.
+    translation.save_target(publish=False)
+    translated = page.get_translation(locale)
+    translated.get_latest_revision().publish()
+    return translated
 
 
 def read(name):
@@ -272,8 +309,31 @@ class Part:
         added = sum(self.add_school(entry) for entry in self.data.get("schools", []))
         if added:
             self.stdout.write(f"Demo {self.name}: added {added} schools.")
+        if "translations" in self.data:
+            self.translate(self.data["translations"])
 
     # --- Pages ------------------------------------------------------------------------------------------------
+
+    def translate(self, spec):
+        """Put `spec["pages"]` (parents first) into every other language of SITE_LOCALES, as an editor would: with
+        wagtail-localize's translations where `spec` has that language's strings, else as aliases of the English
+        pages (what "sync" makes). The home page goes first as an alias. A page already in a language is kept."""
+        for code in settings.SITE_LOCALES:
+            locale = Locale.objects.get(language_code=code)
+            if locale.pk == self.home.locale_id:
+                continue
+            if not self.home.has_translation(locale):
+                self.home.copy_for_translation(locale, alias=True)
+            strings = spec.get(code)
+            for path in spec["pages"]:
+                page = self.page_at(path)
+                if page.has_translation(locale):
+                    continue
+                if strings is None:
+                    page.copy_for_translation(locale, alias=True)
+                else:
+                    translated = translate_page(page, locale, strings)
+                    log(translated, "demo.translation_unchecked")
 
     def page_at(self, path):
         return page_at(self.home, path)

@@ -19,7 +19,7 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from page_cache import cache as page_cache
@@ -210,6 +210,12 @@ class HomePage(HeroImage, PageMetaMixin, Page):
 
     class Meta:
         verbose_name = "home page"
+
+    @classmethod
+    def in_default_language(cls):
+        """The home page in the site's default language: the site's root, which every other language's home page
+        (a translation, or an alias until translated) follows."""
+        return cls.objects.get(locale=Locale.get_default())
 
     def get_meta_description(self):
         return self.search_description or self.hero_intro

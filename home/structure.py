@@ -178,7 +178,9 @@ def configure_default_site(base_url):
     hostname, port = site_address(base_url)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        root_page = HomePage.objects.first() or Page.get_first_root_node().get_children().first()
+        root_page = HomePage.objects.filter(locale=Locale.get_default()).first() or (
+            Page.get_first_root_node().get_children().first()
+        )
         if root_page is None:
             raise ImproperlyConfigured("There is no page to serve yet: run `manage.py load_site_structure` first.")
         return Site.objects.create(
@@ -206,10 +208,19 @@ def ensure_tree_roots():
     return Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
 
 
+def ensure_locales():
+    """The languages the site starts with (SITE_LOCALES): English, Arabic, Persian, Pashto, Ukrainian. Returns the
+    codes added. Safe on every deploy; an editor adds any other language of LANGUAGES in Settings → Locales."""
+    existing = set(Locale.objects.values_list("language_code", flat=True))
+    added = [code for code in django_settings.SITE_LOCALES if code not in existing]
+    Locale.objects.bulk_create([Locale(language_code=code) for code in added])
+    return added
+
+
 def ensure_home_page(stdout):
     """Replace Wagtail's placeholder 'Welcome' page with our HomePage, once; return (home, created)."""
     root = ensure_tree_roots()
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
     if home is not None:
         return home, False
     home = HomePage(
@@ -274,6 +285,7 @@ def load(stdout):
     """Create the base app's pages and settings; return the home page."""
     with transaction.atomic():
         home, created_home = ensure_home_page(stdout)
+        ensure_locales()
 
         about, _ = add_child(
             home,

@@ -12,7 +12,7 @@ from django.views.static import serve as static_serve
 from wagtail import hooks
 from wagtail.documents.views.serve import serve as wagtail_serve_document
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.permissions import policy_registry
 
 from security.public_input import RateLimit, handle_public_form, paginate, search_terms, search_text
@@ -106,13 +106,16 @@ def robots_txt(request):
 
 @require_GET
 def search(request):
-    """Site search over every live, public page (PostgreSQL full-text search when on PostgreSQL)."""
+    """Site search over every live, public page in the visitor's language (PostgreSQL full-text search there)."""
     max_length = settings.SEARCH_QUERY_MAX_LENGTH
     query, shortened = search_text(request.GET.get("q", ""), max_length)
     results_page = None
     terms = search_terms(query)
     if terms:
-        results = Page.objects.live().public().specific().search(terms, operator="and")
+        # In the visitor's language only: /ar/search/ finds the Arabic pages (and the aliases of English ones there).
+        results = (
+            Page.objects.live().public().filter(locale=Locale.get_active()).specific().search(terms, operator="and")
+        )
         results_page = paginate(results, settings.SEARCH_RESULTS_PER_PAGE, request.GET.get("page"))
     return TemplateResponse(
         request,

@@ -40,7 +40,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 
 logger = logging.getLogger(__name__)
@@ -190,7 +190,13 @@ def _digest(text):
 
 def _cache_key(request, generation, query):
     url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    return f"page-cache:{generation}:{_digest(url)}"
+    return f"page-cache:{generation}:{_language(request)}:{_digest(url)}"
+
+
+def _language(request):
+    """The language the page at this address is in: its prefix (/ar/…), else the default. LocaleMiddleware decides
+    it from the address alone for the site's pages (never a cookie or Accept-Language), and so does the key."""
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
 def _variant_admitted(request, generation, key, timeout):
@@ -259,7 +265,9 @@ def _response_is_cacheable(request, response):
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
         return False
     vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
-    if vary - {"cookie", "accept-encoding"}:
+    # LocaleMiddleware adds Accept-Language to the default language's pages, though their language comes from the
+    # address (see _language), which the key holds.
+    if vary - {"cookie", "accept-encoding", "accept-language"}:
         return False
     # Belt and braces: a form token in the body must never be shared, whatever set it.
     return b"csrfmiddlewaretoken" not in response.content

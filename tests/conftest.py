@@ -74,7 +74,7 @@ _STATES = pytest.StashKey()
 def _build_events():
     from home.models import HomePage
 
-    factories.load_demo_part(HomePage.objects.get(), "events")
+    factories.load_demo_part(HomePage.in_default_language(), "events")
 
 
 def _build_demo_site():
@@ -183,7 +183,7 @@ def demo_home(demo_home_data, db):
     its demo extras (hero image, checklist document). Returns the home page."""
     from home.models import HomePage
 
-    return HomePage.objects.get()
+    return HomePage.in_default_language()
 
 
 @pytest.fixture
@@ -191,7 +191,7 @@ def demo_site(demo_site_data, db):
     """The whole demo site, exactly as `make run` loads it (every app's demo content); returns the home page."""
     from home.models import HomePage
 
-    return HomePage.objects.get()
+    return HomePage.in_default_language()
 
 
 # --- Shared objects (see tests/factories.py for the functions behind them) ------------------------------------

@@ -18,6 +18,12 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
 
+def gettext_noop(text):
+    """Marks a string for the catalogues (makemessages) without translating it, as Django's global_settings does:
+    importing django.utils.translation here would be too early."""
+    return text
+
+
 def env(name, default=None):
     """A setting from the environment; empty strings count as unset."""
     value = os.environ.get(name, "")
@@ -63,6 +69,10 @@ LOCAL_APPS = [
 
 INSTALLED_APPS = [
     *LOCAL_APPS,
+    # Translations of pages: the translation editor, syncing from English, and the admin's locales (in place of
+    # wagtail.locales). Before Wagtail's own apps, whose admin templates it extends.
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -106,6 +116,9 @@ MIDDLEWARE = [
     # Whole pages for anonymous visitors, before sessions: a page served from the cache touches no session.
     "page_cache.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the interface from the URL's prefix (/ar/…; none for English): never from a cookie or the
+    # browser's Accept-Language, so an address always shows the same language (and the page cache can key on it).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -216,10 +229,56 @@ AUTH_PASSWORD_VALIDATORS = [
 # first backend. It only refuses locked-out sign-ins; ModelBackend does the signing in.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
 
-LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = True
 USE_TZ = True
+
+# --- Languages (docs/languages.md) ------------------------------------------------------------------------------
+
+USE_I18N = True
+LANGUAGE_CODE = "en-gb"
+# The languages pages may be written in (Wagtail's locales) and the interface speaks (catalogues in locale/):
+# English, the default, at unprefixed addresses; every other at /<code>/. The demo and `configure_site` create the
+# first five as locales; an editor adds any other of these in Settings → Locales, without code. Named in English
+# here, for the admin (and marked for the catalogues, as Django's own are); the site names each in itself
+# (LANG_INFO's name_local, below for those Django lacks).
+LANGUAGES = [
+    ("en-gb", gettext_noop("English")),
+    ("ar", gettext_noop("Arabic")),
+    ("fa", gettext_noop("Persian (Farsi, Dari)")),
+    ("ps", gettext_noop("Pashto")),
+    ("uk", gettext_noop("Ukrainian")),
+    ("ckb", gettext_noop("Kurdish (Sorani)")),
+    ("ti", gettext_noop("Tigrinya")),
+    ("ur", gettext_noop("Urdu")),
+    ("so", gettext_noop("Somali")),
+    ("tr", gettext_noop("Turkish")),
+    ("pl", gettext_noop("Polish")),
+    ("ro", gettext_noop("Romanian")),
+]
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The locales the site starts with (configure_site creates them; the first is the default).
+SITE_LOCALES = ["en-gb", "ar", "fa", "ps", "uk"]
+LANGUAGES_BIDI = ["ar", "fa", "ps", "ckb", "ur"]
+# What Django's LANG_INFO lacks (home/apps.py adds it): each language's name in itself, and its direction.
+EXTRA_LANG_INFO = {
+    "ps": {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"},
+    "ti": {"bidi": False, "code": "ti", "name": "Tigrinya", "name_local": "ትግርኛ"},
+    "so": {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"},
+}
+LOCALE_PATHS = [BASE_DIR / "locale"]
+WAGTAIL_I18N_ENABLED = True
+# Machine translation in wagtail-localize's editor ("Translate with LibreTranslate"): off unless LIBRETRANSLATE_URL
+# names a LibreTranslate server the council runs itself, so no page text is sent to a third party. Editors review
+# every machine translation before publishing.
+LIBRETRANSLATE_URL = env("LIBRETRANSLATE_URL")
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = (
+    {
+        "CLASS": "wagtail_localize.machine_translators.libretranslate.LibreTranslator",
+        "OPTIONS": {"LIBRETRANSLATE_URL": LIBRETRANSLATE_URL.rstrip("/"), "API_KEY": env("LIBRETRANSLATE_API_KEY", "")},
+    }
+    if LIBRETRANSLATE_URL
+    else None
+)
 
 # --- Static files, media and request sizes --------------------------------------------------------------------
 
@@ -332,7 +391,6 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 25_000_000
 WAGTAILIMAGES_IMAGE_FORM_BASE = "security.image_forms.SiteImageForm"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAIL_I18N_ENABLED = False
 # No Gravatar: staff email hashes are not sent to a third party, and the admin loads no outside images.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 

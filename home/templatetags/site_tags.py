@@ -3,11 +3,14 @@
 import datetime
 
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from wagtail import hooks
 from wagtail.models import Site
+
+from home import languages
 
 register = template.Library()
 
@@ -30,12 +33,21 @@ def html_datetime(value):
 
 @register.simple_tag(takes_context=True)
 def main_menu_pages(context):
-    """Live pages directly under the site's home page that editors ticked 'Show in menus' for."""
+    """Live pages directly under the site's home page that editors ticked 'Show in menus' for, each in the
+    visitor's language where it is translated; `lang`: the language of one that is not (its title is English)."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     if site is None:
         return []
-    pages = site.root_page.get_children().live().in_menu().only("id", "title", "url_path", "path", "depth")
+    pages = languages.in_current_language(
+        site.root_page.get_children()
+        .live()
+        .in_menu()
+        .select_related("locale")
+        .only("id", "title", "url_path", "path", "depth", "translation_key", "locale"),
+        request,
+    )
+    active = translation.get_language()
     current = context.get("page")
     current_path = getattr(current, "path", "") or ""
     items = []
@@ -46,8 +58,55 @@ def main_menu_pages(context):
             state = "true"
         else:
             state = ""
-        items.append({"page": menu_page, "current": state})
+        language = menu_page.locale.language_code
+        items.append({"page": menu_page, "current": state, "lang": "" if language == active else language})
     return items
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context):
+    """The home page's address in the visitor's language (`/ar/` for Arabic), or `/`."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return "/"
+    home = site.root_page  # in the default language, as Wagtail's sites are
+    if translation.get_language() != settings.LANGUAGE_CODE:
+        [home] = languages.in_current_language([home], request)
+    return home.get_url(request) or "/"
+
+
+@register.simple_tag(takes_context=True)
+def page_versions(context, page):
+    """The live versions of `page` in every language (home/languages.py), for the switcher and hreflang links."""
+    return languages.versions(page, context.get("request"))
+
+
+@register.filter
+def untranslated(page):
+    """The language of the text `page` shows when it is an alias of a page in another language (not translated
+    yet), else ""."""
+    return languages.untranslated_from(page)
+
+
+@register.filter
+def html_lang(code):
+    return languages.html_lang(code)
+
+
+@register.filter
+def language_name(code):
+    return languages.language_name(code)
+
+
+@register.filter
+def language_name_translated(code):
+    return languages.language_name_translated(code)
+
+
+@register.filter
+def text_direction(code):
+    return languages.direction(code)
 
 
 @register.simple_tag(takes_context=True)

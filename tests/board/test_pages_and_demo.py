@@ -106,7 +106,7 @@ def test_demo_board_is_complete_and_loading_twice_changes_nothing(demo_site, cli
             self.text += value
 
     out = Out()
-    load_demo_part(HomePage.objects.get(), "board", stdout=out)
+    load_demo_part(HomePage.in_default_language(), "board", stdout=out)
     assert BoardPost.objects.count() == before and BlockedWord.objects.count() == 1
     assert BoardPage.objects.get(slug="board").title == "Renamed by an editor"
     assert f"Board posting code: {demo_posting_code()}" in out.text

@@ -169,9 +169,11 @@ def test_image_renditions_are_served_with_safe_headers_originals_and_documents_a
     assert served["X-Content-Type-Options"] == "nosniff"
 
 
+# Each public page reads its versions in other languages (the switcher, hreflang) and Wagtail looks up the
+# visitor's locale to route it: two queries. Wagtail also looks up the locale once per internal link in rich text.
 @pytest.mark.parametrize(
     ("url", "max_queries"),
-    [("/about/", 11), ("/apply/", 18), ("/contact/", 12), ("/search/?q=sanctuary", 10), ("/search/", 5)],
+    [("/about/", 12), ("/apply/", 23), ("/contact/", 13), ("/search/?q=sanctuary", 10), ("/search/", 5)],
 )
 def test_public_pages_have_a_pinned_query_count(client, demo_home, django_assert_max_num_queries, url, max_queries):
     client.get(url)  # warm per-process caches (content types, site root paths)
@@ -179,7 +181,7 @@ def test_public_pages_have_a_pinned_query_count(client, demo_home, django_assert
         assert client.get(url).status_code == 200
 
 
-HOME_PAGE_MAX_QUERIES = 28  # base 10 + the feature apps' slots (schools: 3); each app pins its slot against data growth
+HOME_PAGE_MAX_QUERIES = 30  # base 12 + the feature apps' slots (schools: 3); each app pins its slot against data growth
 
 
 def test_home_page_with_every_slot_has_a_pinned_query_count(client, demo_site, django_assert_max_num_queries):
@@ -197,7 +199,7 @@ def test_query_count_does_not_grow_with_more_pages(client, demo_home, django_ass
         about.add_child(
             instance=ContentPage(title=f"Sanctuary story {number}", slug=f"story-{number}", show_in_menus=True)
         )
-    for url, max_queries in (("/about/", 11), ("/search/?q=sanctuary", 10)):
+    for url, max_queries in (("/about/", 12), ("/search/?q=sanctuary", 10)):
         client.get(url)
         with django_assert_max_num_queries(max_queries):
             assert client.get(url).status_code == 200

@@ -25,7 +25,7 @@ def stored_pages():
     else:  # Redis
         client = cache._cache.get_client()
         keys = [key.decode() for key in client.scan_iter(match=f"{cache.key_prefix}*page-cache:*", count=1000)]
-    page = re.compile(r"page-cache:[0-9a-f]{32}:[0-9a-f]{64}$")
+    page = re.compile(r"page-cache:[0-9a-f]{32}:[a-z]{2,3}(-[a-z]+)?:[0-9a-f]{64}$")  # generation, language, address
     return len([key for key in keys if page.search(key)])
 
 

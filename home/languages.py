@@ -1,0 +1,142 @@
+"""The languages of the public site: which versions of a page exist, and which page a link leads to.
+
+Pages are translated with wagtail-localize: a translation shares the English page's `translation_key` and lives in
+its own locale (`/ar/…`). Families are sent only to pages that exist in their language: a page not yet translated
+is either absent (the link falls back to the English page) or an alias of the English page, which the editors'
+"sync" made and which shows the English text under a notice in the visitor's language (templates/base.html).
+
+Each function here runs a fixed number of queries whatever the number of pages or languages, as the public pages'
+query counts are pinned (tests/home/test_languages.py).
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import get_language_info
+from wagtail.models import Locale, Page
+
+
+@dataclass(frozen=True)
+class Version:
+    """One language's version of a page, as the language switcher and `<link rel="alternate">` show it."""
+
+    language_code: str  # the locale's code, e.g. "ar"; also the `hreflang`
+    name: str  # the language's name in itself, e.g. "العربية"
+    url: str  # the page's address on this site, for links
+    full_url: str  # absolute, for `<link rel="alternate">` and the sitemap
+    current: bool
+    direction: str  # "rtl" or "ltr"
+
+
+def language_name(code):
+    """The language's name in itself (Django's LANG_INFO and our EXTRA_LANG_INFO), e.g. "Українська"; the language's
+    own rather than a region's ("English", not "British English")."""
+    for candidate in (code.split("-")[0], code):
+        try:
+            return get_language_info(candidate)["name_local"]
+        except KeyError:
+            continue
+    return dict(settings.LANGUAGES).get(code, code)
+
+
+def language_name_translated(code):
+    """The language's name in the visitor's language (Django's catalogues), e.g. "الإنجليزية" for English in Arabic."""
+    for candidate in (code.split("-")[0], code):
+        try:
+            return get_language_info(candidate)["name_translated"]
+        except KeyError:
+            continue
+    return dict(settings.LANGUAGES).get(code, code)
+
+
+def direction(code):
+    return "rtl" if code.split("-")[0] in settings.LANGUAGES_BIDI else "ltr"
+
+
+def untranslated_from(page):
+    """The language code of the page `page` is an alias of, when that is in another language: the page is not
+    translated yet and shows that language's text. Otherwise "". One query, and only for an alias."""
+    if page is None or not getattr(page, "alias_of_id", None):
+        return ""
+    source = Page.objects.filter(pk=page.alias_of_id).exclude(locale_id=page.locale_id)
+    return source.values_list("locale__language_code", flat=True).first() or ""
+
+
+def html_lang(code):
+    """A language code as HTML's `lang` writes it: "en-gb" -> "en-GB"."""
+    language, _, region = code.partition("-")
+    return f"{language}-{region.upper()}" if len(region) == 2 else code
+
+
+def versions(page, request=None):
+    """The live versions of `page` in every language, the default language first, then as LANGUAGES orders them.
+    Aliases of another language's page (not yet translated) are left out: they are not a version in that language.
+    """
+    if page is None or not getattr(page, "pk", None):
+        return []
+    order = {code: position for position, (code, _name) in enumerate(settings.LANGUAGES)}
+    pages = (
+        Page.objects.filter(translation_key=page.translation_key)
+        .live()
+        .select_related("locale", "alias_of")
+        .only("id", "url_path", "path", "depth", "locale", "alias_of__locale_id", "translation_key")
+    )
+    found = []
+    for version in pages:
+        if version.alias_of_id and version.alias_of.locale_id != version.locale_id:
+            continue
+        code = version.locale.language_code
+        found.append(
+            Version(
+                language_code=code,
+                name=language_name(code),
+                url=version.get_url(request),
+                full_url=version.get_full_url(request),
+                current=version.pk == page.pk,
+                direction=direction(code),
+            )
+        )
+    return sorted(found, key=lambda version: order.get(version.language_code, len(order)))
+
+
+def in_current_language(pages, request=None):
+    """Each page of `pages` in the visitor's language where it is translated (or aliased there), else itself, in
+    the same order: what navigation links to, so a family reading Arabic stays in Arabic where they can. Pages
+    fetched with `select_related("locale")` cost no query in the default language."""
+    pages = list(pages)
+    language = translation.get_language()
+    if not pages or all(_language_of(page) == language for page in pages):
+        return pages
+    locale = _active_locale(request, language)
+    if locale is None:
+        return pages
+    model = type(pages[0])
+    localized = {
+        page.translation_key: page
+        for page in model.objects.filter(translation_key__in=[page.translation_key for page in pages], locale=locale)
+        .live()
+        .select_related("locale")
+        .only("id", "title", "url_path", "path", "depth", "translation_key", "locale")
+    }
+    return [localized.get(page.translation_key, page) for page in pages]
+
+
+def _active_locale(request, language):
+    """The visitor's locale, looked up once per request (the menu and the home link both need it)."""
+    cached = getattr(request, "_active_locale", None)
+    if cached is not None and cached.language_code == language:
+        return cached
+    try:
+        locale = Locale.objects.get_for_language(language)
+    except (Locale.DoesNotExist, LookupError):
+        return None
+    if request is not None:
+        request._active_locale = locale
+    return locale
+
+
+def _language_of(page):
+    """The page's language when its locale is already loaded, else None (the caller looks it up)."""
+    locale = page._state.fields_cache.get("locale")
+    return locale.language_code if locale is not None else None

@@ -1,0 +1,282 @@
+"""Families in their own languages: the "For families" pages in English, Arabic and Ukrainian (translated with
+wagtail-localize), aliases of the English pages in Persian and Pashto, and the interface in each language.
+
+The demo (demo/content/families.toml) is the fixture: it is what `make run` shows and what the browser test
+(tests/browser/test_languages.py) drives.
+"""
+
+import io
+import xml.etree.ElementTree as ET
+
+import polib
+import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.core.management import call_command
+from wagtail.models import Locale, Page, PageLogEntry
+from wagtail_localize.models import StringTranslation, Translation
+
+from home.models import ContentPage
+from tests.factories import load_demo_part
+
+FAMILIES = "/for-families/"
+WELCOME = "/for-families/welcome-to-a-coventry-school/"
+
+
+def page(client, path, **headers):
+    response = client.get(path, **headers)
+    assert response.status_code == 200, f"{path}: {response.status_code}"
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def html_attributes(soup):
+    return soup.html.get("lang"), soup.html.get("dir")
+
+
+# --- Addresses, languages and directions -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path, lang, direction, heading",
+    [
+        (FAMILIES, "en-GB", "ltr", "For families"),
+        ("/ar" + FAMILIES, "ar", "rtl", "للعائلات"),
+        ("/uk" + FAMILIES, "uk", "ltr", "Для родин"),
+        ("/ar" + WELCOME, "ar", "rtl", "مرحبًا بكم في مدرسة في كوفنتري"),
+        ("/uk" + WELCOME, "uk", "ltr", "Ласкаво просимо до школи в Ковентрі"),
+    ],
+)
+def test_each_language_has_its_address_lang_and_direction(client, demo_site, path, lang, direction, heading):
+    soup = page(client, path)
+    assert html_attributes(soup) == (lang, direction)
+    assert soup.h1.get_text(strip=True) == heading
+
+
+@pytest.mark.parametrize("code, direction", [("fa", "rtl"), ("ps", "rtl")])
+def test_an_untranslated_page_says_so_in_the_visitors_language_and_links_to_english(client, demo_site, code, direction):
+    """Persian and Pashto have the families pages as aliases of the English ones: the English text, marked as
+    English, under a notice in the visitor's language that links to the English page."""
+    soup = page(client, f"/{code}{FAMILIES}")
+    assert html_attributes(soup) == (code, direction)
+    notice = soup.select_one(".untranslated-notice")
+    expected = {"fa": "این صفحه هنوز به فارسی ترجمه نشده است.", "ps": "دا پاڼه لا تر اوسه پښتو ته نه ده ژباړل شوې."}
+    assert expected[code] in notice.get_text(" ", strip=True)
+    link = notice.find("a")
+    assert link["href"] == FAMILIES and link["hreflang"] == "en-GB"
+    english = soup.h1.find_parent(attrs={"lang": True})
+    assert (english["lang"], english["dir"]) == ("en-GB", "ltr")
+    assert soup.h1.get_text(strip=True) == "For families"
+
+
+def test_a_translated_page_has_no_untranslated_notice(client, demo_site):
+    assert page(client, "/ar" + FAMILIES).select_one(".untranslated-notice") is None
+    assert page(client, FAMILIES).select_one(".untranslated-notice") is None
+
+
+def test_the_address_not_the_browser_chooses_the_language(client, demo_site):
+    """An English address is English whatever the browser asks for (and the page cache may key on the address)."""
+    soup = page(client, FAMILIES, HTTP_ACCEPT_LANGUAGE="ar", HTTP_COOKIE="django_language=ar")
+    assert html_attributes(soup) == ("en-GB", "ltr")
+    assert soup.h1.get_text(strip=True) == "For families"
+
+
+def test_a_page_not_in_a_language_is_not_found_there_and_navigation_falls_back_to_english(client, demo_site):
+    assert client.get("/ar/about/").status_code == 404
+    soup = page(client, "/ar" + FAMILIES)
+    menu = {link.get_text(strip=True): link["href"] for link in soup.select(".site-nav a")}
+    assert menu["للعائلات"] == "/ar" + FAMILIES  # translated: stays in Arabic
+    assert menu["What is a School of Sanctuary?"] == "/about/"  # not translated: the English page
+    assert soup.select_one(".site-header__brand")["href"] == "/ar/"
+    crumbs = [link.get_text(strip=True) for link in soup.select(".breadcrumbs a")]
+    assert crumbs == ["الرئيسية", "للعائلات"]
+
+
+# --- The language switcher and alternates ----------------------------------------------------------------------
+
+
+def test_the_switcher_names_each_language_in_itself_with_lang_and_hreflang(client, demo_site):
+    soup = page(client, "/ar" + WELCOME)
+    switcher = soup.select_one("nav.language-switcher")
+    assert switcher["aria-label"] == "اللغات"
+    links = [
+        (a.get_text(strip=True), a["href"], a["lang"], a["hreflang"], a.get("aria-current")) for a in switcher("a")
+    ]
+    assert links == [
+        ("English", WELCOME, "en-GB", "en-GB", None),
+        ("العربيّة", "/ar" + WELCOME, "ar", "ar", "true"),
+        ("Українська", "/uk" + WELCOME, "uk", "uk", None),
+    ]
+
+
+def test_head_links_every_translation_with_hreflang_and_english_as_the_default(client, demo_site):
+    soup = page(client, FAMILIES)
+    alternates = {link["hreflang"]: link["href"] for link in soup.select('link[rel="alternate"][hreflang]')}
+    assert alternates == {
+        "en-GB": "http://localhost" + FAMILIES,
+        "x-default": "http://localhost" + FAMILIES,
+        "ar": "http://localhost/ar" + FAMILIES,
+        "uk": "http://localhost/uk" + FAMILIES,
+    }
+
+
+def test_a_page_in_one_language_has_no_switcher_or_alternates(client, demo_site):
+    soup = page(client, "/about/")
+    assert soup.select_one("nav.language-switcher") is None
+    assert soup.select('link[rel="alternate"][hreflang]') == []
+
+
+def test_the_sitemap_lists_translations_with_their_alternates_and_no_aliases(client, demo_site):
+    response = client.get("/sitemap.xml")
+    tree = ET.fromstring(response.content)  # noqa: S314 - our own sitemap, in a test
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = {url.findtext("s:loc", namespaces=ns): url for url in tree.findall("s:url", ns)}
+    assert "http://localhost/ar" + WELCOME in urls and "http://localhost/uk" + WELCOME in urls
+    assert not any("/fa/" in location or "/ps/" in location for location in urls), "aliases are not translations"
+    alternates = {
+        link.get("hreflang"): link.get("href") for link in urls["http://localhost/ar" + WELCOME].findall("x:link", ns)
+    }
+    assert alternates == {
+        "en-GB": "http://localhost" + WELCOME,
+        "ar": "http://localhost/ar" + WELCOME,
+        "uk": "http://localhost/uk" + WELCOME,
+    }
+    assert urls["http://localhost/about/"].findall("x:link", ns) == []
+
+
+# --- The interface in each language ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code, search_button, skip_link",
+    [
+        ("ar", "بحث", "انتقل إلى المحتوى الرئيسي"),
+        ("fa", "جستجو", "رفتن به محتوای اصلی"),
+        ("ps", "لټون", "اصلي منځپانګې ته لاړ شئ"),
+        ("uk", "Пошук", "Перейти до основного вмісту"),
+    ],
+)
+def test_the_interface_speaks_the_pages_language(client, demo_site, code, search_button, skip_link):
+    soup = page(client, f"/{code}{FAMILIES}")
+    assert soup.select_one(".site-search button").get_text(strip=True) == search_button
+    assert soup.select_one(".skip-link").get_text(strip=True) == skip_link
+    assert soup.select_one(".site-search")["action"] == f"/{code}/search/"
+
+
+def test_search_finds_the_pages_of_the_visitors_language(client, demo_site):
+    soup = page(client, "/ar/search/?q=كوفنتري")
+    results = [link["href"] for link in soup.select(".search-result a")]
+    assert "/ar" + WELCOME in results and all(href.startswith("/ar/") for href in results)
+    assert soup.select_one("h1").get_text(strip=True) == "بحث"
+    english = [link["href"] for link in page(client, "/search/?q=families").select(".search-result a")]
+    assert FAMILIES in english and not any(href.startswith(("/ar/", "/uk/", "/fa/")) for href in english)
+
+
+def test_an_arabic_not_found_page_is_in_arabic(client, demo_site):
+    response = client.get("/ar/no-such-page/")
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 404
+    assert html_attributes(soup) == ("ar", "rtl")
+    assert soup.h1.get_text(strip=True) == "الصفحة غير موجودة"
+
+
+def test_the_catalogues_are_compiled_from_their_sources():
+    """Each shipped .mo file holds exactly its .po file's translations (`make messages` rebuilds both)."""
+    for po_path in sorted((settings.BASE_DIR / "locale").glob("*/LC_MESSAGES/django.po")):
+        mo_path = po_path.with_suffix(".mo")
+        assert mo_path.exists(), f"{mo_path} is missing: run `make messages`"
+        compiled = {(entry.msgid, entry.msgstr) for entry in polib.mofile(str(mo_path)) if entry.msgid}
+        source = {
+            (entry.msgid, entry.msgstr)
+            for entry in polib.pofile(str(po_path)).translated_entries()
+            if not entry.msgid_plural
+        }
+        assert source <= compiled, f"{mo_path} is older than {po_path.name}: run `make messages`"
+
+
+@pytest.mark.parametrize("code", ["ar", "fa", "ps", "uk"])
+def test_the_family_facing_interface_is_fully_translated(code):
+    po = polib.pofile(str(settings.BASE_DIR / "locale" / code / "LC_MESSAGES" / "django.po"))
+    untranslated = [
+        entry.msgid for entry in po.untranslated_entries() if entry.msgid not in dict(settings.LANGUAGES).values()
+    ]
+    assert untranslated == [], f"{code}: untranslated interface text"
+
+
+# --- Query counts, the page cache --------------------------------------------------------------------------------
+
+
+# English as the other content pages (tests/home/test_site.py). In another language Wagtail routes through that
+# language's home page (its translation of the site's root: two queries more, and one per level), the menu reads the
+# pages' translations, and an alias reads what it is an alias of for its notice.
+@pytest.mark.parametrize(
+    "path, max_queries", [(FAMILIES, 13), ("/ar" + FAMILIES, 17), ("/ar" + WELCOME, 19), ("/fa" + FAMILIES, 19)]
+)
+def test_translated_pages_have_a_pinned_query_count(
+    client, demo_site, django_assert_max_num_queries, path, max_queries
+):
+    client.get(path)  # warm Wagtail's per-process caches, as any visit after the first finds them
+    with django_assert_max_num_queries(max_queries):
+        assert client.get(path).status_code == 200
+
+
+def test_the_page_cache_never_serves_one_languages_page_to_another(client, demo_site, page_cache_on):
+    assert html_attributes(page(client, "/ar" + FAMILIES)) == ("ar", "rtl")
+    assert html_attributes(page(client, FAMILIES, HTTP_ACCEPT_LANGUAGE="ar")) == ("en-GB", "ltr")
+    assert html_attributes(page(client, "/uk" + FAMILIES, HTTP_ACCEPT_LANGUAGE="ar")) == ("uk", "ltr")
+    assert html_attributes(page(client, "/ar" + FAMILIES, HTTP_ACCEPT_LANGUAGE="en")) == ("ar", "rtl")
+
+
+# --- Editors ---------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_translations_are_marked_for_a_translator_in_the_admin_only(client, demo_site, editor_client):
+    arabic = ContentPage.objects.get(url_path__endswith="/for-families/", locale__language_code="ar")
+    assert PageLogEntry.objects.filter(page=arabic, action="demo.translation_unchecked").exists()
+    history = editor_client.get(f"/admin/pages/{arabic.pk}/history/")
+    assert "Demo translation: to be checked by a translator" in history.content.decode()
+    assert "translator" not in client.get("/ar" + FAMILIES).content.decode()
+
+
+def test_locales_of_the_settings_exist_and_an_editor_can_add_another(demo_site, editor_client):
+    assert set(Locale.objects.values_list("language_code", flat=True)) == set(settings.SITE_LOCALES)
+    response = editor_client.post("/admin/locales/new/", {"language_code": "ckb"})
+    assert response.status_code == 302
+    Locale.objects.get(language_code="ckb")
+    form = editor_client.get("/admin/locales/new/").content.decode()
+    assert "Tigrinya" in form and "Somali" in form  # every language of LANGUAGES may be added
+
+
+def test_an_editor_changes_a_translation_and_it_is_published(
+    client, demo_site, editor, django_capture_on_commit_callbacks
+):
+    """What wagtail-localize's editor does when an editor corrects a string and publishes: the new text is served."""
+    english = ContentPage.objects.get(url_path__endswith="/welcome-to-a-coventry-school/", locale=Locale.get_default())
+    arabic_locale = Locale.objects.get(language_code="ar")
+    translation = Translation.objects.get(source__object_id=english.translation_key, target_locale=arabic_locale)
+    string = StringTranslation.objects.get(translation_of__data="The first days", locale=arabic_locale)
+    string.data = "أيامكم الأولى في المدرسة"
+    string.save()
+    with django_capture_on_commit_callbacks(execute=True):  # wagtail-localize publishes once the edit commits
+        translation.save_target(user=editor, publish=True)
+    assert "أيامكم الأولى في المدرسة" in client.get("/ar" + WELCOME).content.decode()
+
+
+def test_configure_site_creates_missing_locales(db):
+    Locale.objects.exclude(language_code=settings.LANGUAGE_CODE).delete()
+    call_command("configure_site", stdout=io.StringIO())
+    assert set(Locale.objects.values_list("language_code", flat=True)) == set(settings.SITE_LOCALES)
+
+
+def test_the_demo_puts_the_families_pages_in_every_site_locale_once(demo_home):
+    """Translated where the demo has strings (Arabic, Ukrainian), aliased elsewhere; loading again adds nothing."""
+    load_demo_part(demo_home, "families")
+    families = Page.objects.filter(slug="for-families").select_related("locale")
+    kinds = {page.locale.language_code: "alias" if page.alias_of_id else "page" for page in families}
+    assert kinds == {"en-gb": "page", "ar": "page", "uk": "page", "fa": "alias", "ps": "alias"}
+    homes = Page.objects.filter(depth=2).exclude(pk=demo_home.pk).select_related("locale")
+    assert {home.locale.language_code: home.alias_of_id for home in homes} == {
+        code: demo_home.pk for code in settings.SITE_LOCALES if code != settings.LANGUAGE_CODE
+    }
+    pages = Page.objects.count()
+    load_demo_part(demo_home, "families")
+    assert Page.objects.count() == pages
