@@ -3,7 +3,7 @@ or tag listing, and the home page's "new resources" slot."""
 
 from contextvars import ContextVar
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.dispatch import receiver
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -162,6 +162,30 @@ def process_resources_slot(context, process):
             "process_name": dict(PROCESS_CHOICES).get(process, process),
             "process_url": library.url + library.reverse_subpage("process", kwargs={"process_slug": process}),
         },
+    )
+
+
+@hooks.register("language_page_slots")
+def resources_in_the_visitors_language(context, language_code):
+    """On a page in Arabic (or another language than English): how many of the library's resources are in that
+    language, linking to the library's language filter. One query, and nothing when there are none."""
+    codes = {language_code, language_code.split("-")[0]}
+    language = (
+        Language.objects.filter(code__in=codes)
+        .annotate(
+            resource_count=Count(
+                "resources", filter=Q(resources__live=True, resources__view_restrictions__isnull=True), distinct=True
+            )
+        )
+        .first()
+    )
+    library = ResourceIndexPage.objects.live().first() if language and language.resource_count else None
+    if library is None:
+        return ""
+    return render_slot(
+        "resources/includes/language_slot.html",
+        context,
+        {"language": language, "count": language.resource_count, "url": f"{library.url}?language={language.code}"},
     )
 
 

@@ -109,6 +109,15 @@ def text_direction(code):
     return languages.direction(code)
 
 
+@register.filter
+def with_text_direction(field):
+    """A form field's input, with `dir="auto"` where a person types free text, so a phrase typed in Arabic or Persian
+    reads right to left as it is typed and when it is shown again (Django's own attributes are kept)."""
+    if field.widget_type in {"text", "textarea", "search"}:
+        return field.as_widget(attrs={"dir": "auto"})
+    return field
+
+
 @register.simple_tag(takes_context=True)
 def page_link(context, param, number):
     """This page's query string with `param` (default "page") set to `number`; filters and searches stay."""
@@ -144,6 +153,16 @@ def home_page_slots(context):
 def process_page_slots(context, process):
     """A Learn, Embed or Share page's slots: `process_page_slots` functions take the context and the process slug."""
     return _render_slots("process_page_slots", context, process)
+
+
+@register.simple_tag(takes_context=True)
+def language_page_slots(context):
+    """On a page in another language than the default: `language_page_slots` functions take the context and the
+    language's code (the library's resources in that language)."""
+    language = translation.get_language()
+    if language == settings.LANGUAGE_CODE:
+        return ""
+    return _render_slots("language_page_slots", context, language)
 
 
 @register.simple_tag(takes_context=True)

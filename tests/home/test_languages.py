@@ -162,6 +162,19 @@ def test_the_interface_speaks_the_pages_language(client, demo_site, code, search
     assert soup.select_one(".site-search")["action"] == f"/{code}/search/"
 
 
+def test_a_page_in_arabic_links_to_the_librarys_resources_in_arabic(client, demo_site):
+    from resources.models import ResourcePage
+
+    in_arabic = ResourcePage.objects.live().filter(languages__code="ar").count()
+    soup = page(client, "/ar" + FAMILIES)
+    link = soup.select_one('[aria-labelledby="language-resources-heading"] a')
+    assert link["href"] == "/resources/?language=ar"
+    assert link.get_text(strip=True) == f"{in_arabic} من الموارد باللغة العربيّة"
+    library = page(client, link["href"])
+    assert len(library.select(".resource-card")) == in_arabic
+    assert page(client, FAMILIES).select_one('[aria-labelledby="language-resources-heading"]') is None
+
+
 def test_search_finds_the_pages_of_the_visitors_language(client, demo_site):
     soup = page(client, "/ar/search/?q=كوفنتري")
     results = [link["href"] for link in soup.select(".search-result a")]
@@ -207,9 +220,10 @@ def test_the_family_facing_interface_is_fully_translated(code):
 
 # English as the other content pages (tests/home/test_site.py). In another language Wagtail routes through that
 # language's home page (its translation of the site's root: two queries more, and one per level), the menu reads the
-# pages' translations, and an alias reads what it is an alias of for its notice.
+# pages' translations, an alias reads what it is an alias of for its notice, and the library's resources in that
+# language are counted (two queries).
 @pytest.mark.parametrize(
-    "path, max_queries", [(FAMILIES, 13), ("/ar" + FAMILIES, 17), ("/ar" + WELCOME, 19), ("/fa" + FAMILIES, 19)]
+    "path, max_queries", [(FAMILIES, 13), ("/ar" + FAMILIES, 19), ("/ar" + WELCOME, 21), ("/fa" + FAMILIES, 21)]
 )
 def test_translated_pages_have_a_pinned_query_count(
     client, demo_site, django_assert_max_num_queries, path, max_queries
@@ -280,3 +294,34 @@ def test_the_demo_puts_the_families_pages_in_every_site_locale_once(demo_home):
     pages = Page.objects.count()
     load_demo_part(demo_home, "families")
     assert Page.objects.count() == pages
+
+
+# --- What people type, in any script ---------------------------------------------------------------------------
+
+
+def test_text_typed_in_arabic_on_the_board_is_shown_in_its_own_direction(client, board):
+    """The board stays English, but a post written in Arabic (or mixing scripts) keeps its direction: the title,
+    the message and the names carry `dir="auto"` or `<bdi>`, and the form's inputs let it be typed right to left."""
+    from tests.factories import make_post
+
+    post = make_post(
+        board,
+        title="أسبوع اللاجئين في مدرستنا",
+        message="رحّب التلاميذ بالعائلات الجديدة بعشر لغات.",
+        display_name="السيدة بيغوم",
+        school="Whitley Primary",
+    )
+    soup = page(client, f"{board.url}posts/{post.pk}/")
+    assert html_attributes(soup) == ("en-GB", "ltr")
+    title = soup.select_one(".board-post__title")
+    assert title["dir"] == "auto" and title.get_text(strip=True) == "أسبوع اللاجئين في مدرستنا"
+    assert soup.select_one(".board-post__message")["dir"] == "auto"
+    assert [bdi.get_text() for bdi in soup.select(".board-post__meta bdi")] == ["السيدة بيغوم", "Whitley Primary"]
+    listing = page(client, board.url)
+    assert listing.select_one(f"#post-{post.pk}-title")["dir"] == "auto"
+
+    form = page(client, f"{board.url}post/")
+    for name in ("title", "message", "display_name", "school"):
+        assert form.select_one(f'[name="{name}"]')["dir"] == "auto", name
+    assert form.select_one('[name="email"]').get("dir") is None  # an address is always left to right
+    assert page(client, "/").select_one("#site-search-q")["dir"] == "auto"

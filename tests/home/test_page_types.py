@@ -213,7 +213,7 @@ class SiteSettingsAdminTests(WagtailPageTestCase):
         self.assertEqual(response.status_code, 302)
         self.client.logout()
         html = self.client.get("/").content.decode()
-        self.assertIn('href="https://refugeeweek.org.uk/">Refugee Week</a>', html)
+        self.assertIn('href="https://refugeeweek.org.uk/" dir="auto">Refugee Week</a>', html)
 
     def test_a_bad_telephone_number_is_refused_with_a_message(self):
         from home import structure
