@@ -12,9 +12,11 @@ query counts are pinned (tests/home/test_languages.py).
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import F, OuterRef, Subquery
 from django.utils import translation
 from django.utils.translation import get_language_info
 from wagtail.models import Locale, Page
+from wagtail_localize.models import TranslationSource
 
 
 @dataclass(frozen=True)
@@ -140,3 +142,21 @@ def _language_of(page):
     """The page's language when its locale is already loaded, else None (the caller looks it up)."""
     locale = page._state.fields_cache.get("locale")
     return locale.language_code if locale is not None else None
+
+
+def translations_behind_their_source():
+    """Pages whose translations miss their latest changes: the page (in English, say) was published after its
+    translations were last synced from it. Newest change first; each with `page_id`, `published_at` and the source's
+    `pk` (wagtail-localize's "Sync translated pages" takes it). One query."""
+    source_pages = Page.objects.filter(translation_key=OuterRef("object_id"), locale_id=OuterRef("locale_id"))
+    return (
+        TranslationSource.objects.filter(translations__enabled=True)
+        .distinct()
+        .annotate(
+            page_id=Subquery(source_pages.values("pk")[:1]),
+            page_title=Subquery(source_pages.values("title")[:1]),
+            published_at=Subquery(source_pages.values("last_published_at")[:1]),
+        )
+        .filter(published_at__gt=F("last_updated_at"))
+        .order_by("-published_at")
+    )

@@ -325,3 +325,32 @@ def test_text_typed_in_arabic_on_the_board_is_shown_in_its_own_direction(client,
         assert form.select_one(f'[name="{name}"]')["dir"] == "auto", name
     assert form.select_one('[name="email"]').get("dir") is None  # an address is always left to right
     assert page(client, "/").select_one("#site-search-q")["dir"] == "auto"
+
+
+def test_a_page_changed_after_its_translations_is_listed_on_the_dashboard_until_synced(demo_site, editor_client):
+    """What tells editors a translation is out of date: the English page was published after its translations
+    were last synced. wagtail-localize's "Sync translated pages" takes the change in, and the page leaves the list;
+    the new sentence then waits for its translators in the Translations report."""
+    english = ContentPage.objects.get(url_path__endswith="/who-to-ask-for-help/", locale=Locale.get_default())
+    panel = BeautifulSoup(editor_client.get("/admin/").content, "html.parser").select_one(
+        '[aria-labelledby="translations-behind-title"]'
+    )
+    assert "Every translation has been synced" in panel.get_text()
+
+    english.intro = "People at school and at the council who can help you, in your language where they can."
+    english.save_revision().publish()
+    panel = BeautifulSoup(editor_client.get("/admin/").content, "html.parser").select_one(
+        '[aria-labelledby="translations-behind-title"]'
+    )
+    links = {link.get_text(" ", strip=True): link["href"] for link in panel.select("li a")}
+    assert links["Who to ask for help"] == f"/admin/pages/{english.pk}/edit/"
+    sync = links["Sync translated pages of “Who to ask for help”"]
+    assert editor_client.get(sync).status_code == 200  # wagtail-localize's confirmation
+
+    assert editor_client.post(sync, {}).status_code == 302
+    panel = BeautifulSoup(editor_client.get("/admin/").content, "html.parser").select_one(
+        '[aria-labelledby="translations-behind-title"]'
+    )
+    assert "Every translation has been synced" in panel.get_text()
+    arabic = Translation.objects.get(source__object_id=english.translation_key, target_locale__language_code="ar")
+    assert arabic.get_progress() == (arabic.get_progress()[0], arabic.get_progress()[0] - 1)  # one new string
