@@ -354,3 +354,24 @@ def test_a_page_changed_after_its_translations_is_listed_on_the_dashboard_until_
     assert "Every translation has been synced" in panel.get_text()
     arabic = Translation.objects.get(source__object_id=english.translation_key, target_locale__language_code="ar")
     assert arabic.get_progress() == (arabic.get_progress()[0], arabic.get_progress()[0] - 1)  # one new string
+
+
+def test_a_form_in_arabic_says_what_is_wrong_in_arabic(rf):
+    """The shared form template (its error summary, required and optional marks, button) and Django's own
+    validation messages follow the page's language, for any form a translated page shows."""
+    from django import forms
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    class AskForm(forms.Form):
+        name = forms.CharField()
+        school = forms.CharField(required=False)
+
+    with translation.override("ar"):
+        html = render_to_string("includes/form.html", {"form": AskForm(data={}), "action": "/"}, request=rf.get("/"))
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one("#error-summary-title").get_text(strip=True) == "هناك مشكلة"
+    assert "هذا الحقل مطلوب" in soup.select_one(".field__error").get_text()
+    assert soup.select_one(".optional").get_text(strip=True) == "(اختياري)"
+    assert soup.select_one("button[type=submit]").get_text(strip=True) == "إرسال"
+    assert soup.select_one('[name="name"]')["dir"] == "auto"
