@@ -110,7 +110,7 @@ def in_current_language(pages, request=None):
     language = translation.get_language()
     if not pages or all(_language_of(page) == language for page in pages):
         return pages
-    locale = _active_locale(request, language)
+    locale = active_locale(request, language)
     if locale is None:
         return pages
     model = type(pages[0])
@@ -124,7 +124,7 @@ def in_current_language(pages, request=None):
     return [localized.get(page.translation_key, page) for page in pages]
 
 
-def _active_locale(request, language):
+def active_locale(request, language):
     """The visitor's locale, looked up once per request (the menu and the home link both need it)."""
     cached = getattr(request, "_active_locale", None)
     if cached is not None and cached.language_code == language:

@@ -82,6 +82,10 @@ def test_the_address_not_the_browser_chooses_the_language(client, demo_site):
 
 def test_a_page_not_in_a_language_is_not_found_there_and_navigation_falls_back_to_english(client, demo_site):
     assert client.get("/ar/about/").status_code == 404
+    # Tigrinya has a catalogue but no locale yet, and then no pages: never the English pages under its prefix.
+    assert client.get("/ti/").status_code == 404 and client.get("/ti/for-families/").status_code == 404
+    Locale.objects.create(language_code="ti")
+    assert client.get("/ti/").status_code == 404
     soup = page(client, "/ar" + FAMILIES)
     menu = {link.get_text(strip=True): link["href"] for link in soup.select(".site-nav a")}
     assert menu["للعائلات"] == "/ar" + FAMILIES  # translated: stays in Arabic
