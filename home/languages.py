@@ -34,19 +34,18 @@ class Version:
 def language_name(code):
     """The language's name in itself (Django's LANG_INFO and our EXTRA_LANG_INFO), e.g. "Українська"; the language's
     own rather than a region's ("English", not "British English")."""
-    for candidate in (code.split("-")[0], code):
-        try:
-            return get_language_info(candidate)["name_local"]
-        except KeyError:
-            continue
-    return dict(settings.LANGUAGES).get(code, code)
+    return _language_info(code, "name_local")
 
 
 def language_name_translated(code):
     """The language's name in the visitor's language (Django's catalogues), e.g. "الإنجليزية" for English in Arabic."""
+    return _language_info(code, "name_translated")
+
+
+def _language_info(code, key):
     for candidate in (code.split("-")[0], code):
         try:
-            return get_language_info(candidate)["name_translated"]
+            return get_language_info(candidate)[key]
         except KeyError:
             continue
     return dict(settings.LANGUAGES).get(code, code)

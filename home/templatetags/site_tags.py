@@ -89,24 +89,11 @@ def untranslated(page):
     return languages.untranslated_from(page)
 
 
-@register.filter
-def html_lang(code):
-    return languages.html_lang(code)
-
-
-@register.filter
-def language_name(code):
-    return languages.language_name(code)
-
-
-@register.filter
-def language_name_translated(code):
-    return languages.language_name_translated(code)
-
-
-@register.filter
-def text_direction(code):
-    return languages.direction(code)
+# A language code's `lang` spelling, its name in itself, its name in the visitor's language, its direction.
+register.filter("html_lang", languages.html_lang)
+register.filter("language_name", languages.language_name)
+register.filter("language_name_translated", languages.language_name_translated)
+register.filter("text_direction", languages.direction)
 
 
 @register.filter

@@ -379,3 +379,15 @@ def test_a_form_in_arabic_says_what_is_wrong_in_arabic(rf):
     assert soup.select_one(".optional").get_text(strip=True) == "(اختياري)"
     assert soup.select_one("button[type=submit]").get_text(strip=True) == "إرسال"
     assert soup.select_one('[name="name"]')["dir"] == "auto"
+
+
+def test_feeds_and_calendars_stay_as_they_were(client, demo_site):
+    """The feeds and the iCalendar subscription are English, at their old addresses, whatever the browser asks."""
+    for path, content_type in [
+        ("/events/feed/", "text/calendar"),
+        ("/resources/feed/", "application/rss+xml"),
+        ("/board/feed/rss/", "application/rss+xml"),
+    ]:
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="ar")
+        assert response.status_code == 200 and response["Content-Type"].startswith(content_type), path
+        assert client.get("/ar" + path).status_code == 404, path  # the sections are not translated
