@@ -14,3 +14,5 @@ class HomeConfig(AppConfig):
         # itself and its direction, for the language switcher and `{% get_language_info %}`.
         for code, info in settings.EXTRA_LANG_INFO.items():
             LANG_INFO.setdefault(code, info)
+        # The cached ids of the locales are forgotten when an editor adds or deletes one (its signal receivers).
+        from . import languages  # noqa: F401

@@ -12,9 +12,14 @@ query counts are pinned (tests/home/test_languages.py).
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import get_language_info
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 from wagtail_localize.models import TranslationSource
 
@@ -101,46 +106,60 @@ def versions(page, request=None):
     return sorted(found, key=lambda version: order.get(version.language_code, len(order)))
 
 
-def in_current_language(pages, request=None):
+def in_current_language(pages):
     """Each page of `pages` in the visitor's language where it is translated (or aliased there), else itself, in
-    the same order: what navigation links to, so a family reading Arabic stays in Arabic where they can. Pages
-    fetched with `select_related("locale")` cost no query in the default language."""
+    the same order: what navigation and links in text lead to, so a family reading Arabic stays in Arabic where they
+    can. No query when every page is in that language already; else one."""
     pages = list(pages)
     language = translation.get_language()
-    if not pages or all(_language_of(page) == language for page in pages):
+    if all(_language_of(page) == language for page in pages):  # fetched with their locale: nothing to look up
         return pages
-    locale = active_locale(request, language)
-    if locale is None:
+    locale = active_locale()
+    if locale is None or all(page.locale_id == locale.pk for page in pages):
         return pages
-    model = type(pages[0])
     localized = {
         page.translation_key: page
-        for page in model.objects.filter(translation_key__in=[page.translation_key for page in pages], locale=locale)
+        for page in Page.objects.filter(translation_key__in=[page.translation_key for page in pages], locale=locale)
         .live()
-        .select_related("locale")
         .only("id", "title", "url_path", "path", "depth", "translation_key", "locale")
     }
     return [localized.get(page.translation_key, page) for page in pages]
 
 
-def active_locale(request, language):
-    """The visitor's locale, looked up once per request (the menu and the home link both need it)."""
-    cached = getattr(request, "_active_locale", None)
-    if cached is not None and cached.language_code == language:
-        return cached
+def active_locale():
+    """The visitor's locale (the active language's), or None where that language has none yet. From `locale_ids`:
+    no query."""
     try:
-        locale = Locale.objects.get_for_language(language)
-    except (Locale.DoesNotExist, LookupError):
+        code = get_supported_content_language_variant(translation.get_language())
+    except LookupError:
         return None
-    if request is not None:
-        request._active_locale = locale
-    return locale
+    pk = locale_ids().get(code)
+    return Locale(pk=pk, language_code=code) if pk else None
 
 
 def _language_of(page):
-    """The page's language when its locale is already loaded, else None (the caller looks it up)."""
+    """The page's language when its locale came with it (`select_related("locale")`), else None."""
     locale = page._state.fields_cache.get("locale")
     return locale.language_code if locale is not None else None
+
+
+LOCALE_IDS_KEY = "languages:locale-ids"
+
+
+def locale_ids():
+    """{language code: Locale id} of every locale, kept in the cache: locales change only when an editor adds or
+    deletes a language (which forgets it), and every page of another language needs them."""
+    ids = cache.get(LOCALE_IDS_KEY)
+    if ids is None:
+        ids = dict(Locale.objects.values_list("language_code", "pk"))
+        cache.set(LOCALE_IDS_KEY, ids, None)
+    return ids
+
+
+@receiver([post_save, post_delete], sender=Locale)
+def forget_locale_ids(**kwargs):
+    cache.delete(LOCALE_IDS_KEY)
+    transaction.on_commit(lambda: cache.delete(LOCALE_IDS_KEY))  # and what was read before the commit
 
 
 def translations_behind_their_source():

@@ -44,8 +44,7 @@ def main_menu_pages(context):
         .live()
         .in_menu()
         .select_related("locale")
-        .only("id", "title", "url_path", "path", "depth", "translation_key", "locale"),
-        request,
+        .only("id", "title", "url_path", "path", "depth", "translation_key", "locale")
     )
     active = translation.get_language()
     current = context.get("page")
@@ -72,7 +71,7 @@ def home_url(context):
         return "/"
     home = site.root_page  # in the default language, as Wagtail's sites are
     if translation.get_language() != settings.LANGUAGE_CODE:
-        [home] = languages.in_current_language([home], request)
+        [home] = languages.in_current_language([home])
     return home.get_url(request) or "/"
 
 

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.core.management import call_command
 from wagtail.models import Locale, Page, PageLogEntry
+from wagtail.rich_text import RichText
 from wagtail_localize.models import StringTranslation, Translation
 
 from home.models import ContentPage
@@ -391,3 +392,34 @@ def test_feeds_and_calendars_stay_as_they_were(client, demo_site):
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="ar")
         assert response.status_code == 200 and response["Content-Type"].startswith(content_type), path
         assert client.get("/ar" + path).status_code == 404, path  # the sections are not translated
+
+
+def test_links_in_text_lead_to_the_page_in_the_visitors_language_at_a_fixed_cost(client, demo_site):
+    """A link an editor made to an English page leads an Arabic reader to its Arabic version where there is one,
+    else to the English page; however many links a text has, they cost the same queries (one for all)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    english_welcome = ContentPage.objects.get(
+        url_path__endswith="/welcome-to-a-coventry-school/", locale=Locale.get_default()
+    )
+    about = ContentPage.objects.get(slug="about")
+    arabic = ContentPage.objects.get(url_path__endswith="/for-families/", locale__language_code="ar")
+
+    def with_links(count):
+        links = "".join(
+            f'<a linktype="page" id="{page.pk}">link {n}</a> '
+            for n, page in enumerate([english_welcome, about] * count)
+        )
+        arabic.body = [("paragraph", RichText(f"<p>{links}</p>"))]
+        arabic.save_revision().publish()
+        client.get("/ar" + FAMILIES)
+        with CaptureQueriesContext(connection) as queries:
+            soup = page(client, "/ar" + FAMILIES)
+        return soup, len(queries)
+
+    soup, one_each = with_links(1)
+    hrefs = [link["href"] for link in soup.select(".prose a")]
+    assert hrefs == ["/ar" + WELCOME, "/about/"]
+    _, ten_each = with_links(10)
+    assert ten_each == one_each
