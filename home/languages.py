@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
@@ -75,6 +75,12 @@ def html_lang(code):
     return f"{language}-{region.upper()}" if len(region) == 2 else code
 
 
+def translated(pages):
+    """`pages` without the aliases of a page in another language: those show that language's text at a translated
+    address (not translated yet), so they are no version of the page in their language (switcher, sitemap)."""
+    return pages.exclude(Q(alias_of__isnull=False) & ~Q(alias_of__locale=F("locale")))
+
+
 def versions(page, request=None):
     """The live versions of `page` in every language, the default language first, then as LANGUAGES orders them.
     Aliases of another language's page (not yet translated) are left out: they are not a version in that language.
@@ -83,15 +89,13 @@ def versions(page, request=None):
         return []
     order = {code: position for position, (code, _name) in enumerate(settings.LANGUAGES)}
     pages = (
-        Page.objects.filter(translation_key=page.translation_key)
+        translated(Page.objects.filter(translation_key=page.translation_key))
         .live()
-        .select_related("locale", "alias_of")
-        .only("id", "url_path", "path", "depth", "locale", "alias_of__locale_id", "translation_key")
+        .select_related("locale")
+        .only("id", "url_path", "path", "depth", "locale", "translation_key")
     )
     found = []
     for version in pages:
-        if version.alias_of_id and version.alias_of.locale_id != version.locale_id:
-            continue
         code = version.locale.language_code
         found.append(
             Version(
@@ -121,6 +125,7 @@ def in_current_language(pages):
         page.translation_key: page
         for page in Page.objects.filter(translation_key__in=[page.translation_key for page in pages], locale=locale)
         .live()
+        .select_related("locale")  # the menu marks the language of each link
         .only("id", "title", "url_path", "path", "depth", "translation_key", "locale")
     }
     return [localized.get(page.translation_key, page) for page in pages]

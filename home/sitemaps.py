@@ -9,11 +9,11 @@ translated address) is left out, as it is from the language switcher.
 
 from collections import defaultdict
 
-from django.db.models import F, Q
+from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
-from home.languages import html_lang
+from home.languages import html_lang, translated
 
 
 class PagesInEveryLanguage(Sitemap):
@@ -23,10 +23,9 @@ class PagesInEveryLanguage(Sitemap):
         for home in homes.only("path"):
             under_a_home |= Q(path__startswith=home.path)
         return (
-            Page.objects.filter(under_a_home)
+            translated(Page.objects.filter(under_a_home))
             .live()
             .public()
-            .exclude(Q(alias_of__isnull=False) & ~Q(alias_of__locale=F("locale")))
             .order_by("path")
             .defer_streamfields()
             .specific()
@@ -59,10 +58,9 @@ class PagesInEveryLanguage(Sitemap):
         """The live, public, translated (not aliased) versions of each translation key, in one query."""
         versions = defaultdict(list)
         pages = (
-            Page.objects.filter(translation_key__in=translation_keys)
+            translated(Page.objects.filter(translation_key__in=translation_keys))
             .live()
             .public()
-            .exclude(Q(alias_of__isnull=False) & ~Q(alias_of__locale=F("locale")))
             .select_related("locale")
             .only("id", "url_path", "path", "depth", "translation_key", "locale")
             .order_by("locale__language_code")

@@ -15,6 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 from wagtail.permissions import policy_registry
 
+from home import languages
 from security.public_input import RateLimit, handle_public_form, paginate, search_terms, search_text
 
 # What Pillow can write and browsers show as pictures. Anything else in the media folder (an SVG or HTML file
@@ -113,9 +114,8 @@ def search(request):
     terms = search_terms(query)
     if terms:
         # In the visitor's language only: /ar/search/ finds the Arabic pages (and the aliases of English ones there).
-        results = (
-            Page.objects.live().public().filter(locale=Locale.get_active()).specific().search(terms, operator="and")
-        )
+        locale = languages.active_locale() or Locale.get_default()
+        results = Page.objects.live().public().filter(locale=locale).specific().search(terms, operator="and")
         results_page = paginate(results, settings.SEARCH_RESULTS_PER_PAGE, request.GET.get("page"))
     return TemplateResponse(
         request,

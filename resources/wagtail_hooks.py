@@ -168,7 +168,8 @@ def process_resources_slot(context, process):
 @hooks.register("language_page_slots")
 def resources_in_the_visitors_language(context, language_code):
     """On a page in Arabic (or another language than English): how many of the library's resources are in that
-    language, linking to the library's language filter. One query, and nothing when there are none."""
+    language, linking to the library's language filter. Two queries (the language with its count, the library), and
+    nothing when there are none."""
     codes = {language_code, language_code.split("-")[0]}
     language = (
         Language.objects.filter(code__in=codes)

@@ -228,7 +228,7 @@ def test_the_family_facing_interface_is_fully_translated(code):
 # pages' translations, an alias reads what it is an alias of for its notice, and the library's resources in that
 # language are counted (two queries).
 @pytest.mark.parametrize(
-    "path, max_queries", [(FAMILIES, 13), ("/ar" + FAMILIES, 19), ("/ar" + WELCOME, 21), ("/fa" + FAMILIES, 21)]
+    "path, max_queries", [(FAMILIES, 12), ("/ar" + FAMILIES, 18), ("/ar" + WELCOME, 20), ("/fa" + FAMILIES, 20)]
 )
 def test_translated_pages_have_a_pinned_query_count(
     client, demo_site, django_assert_max_num_queries, path, max_queries
