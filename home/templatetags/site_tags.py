@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail import hooks
 from wagtail.models import Site
@@ -93,6 +94,14 @@ register.filter("html_lang", languages.html_lang)
 register.filter("language_name", languages.language_name)
 register.filter("language_name_translated", languages.language_name_translated)
 register.filter("text_direction", languages.direction)
+
+
+@register.simple_tag
+def interface_language():
+    """` lang="…" dir="…"` of the visitor's language, for interface text that may stand inside text marked as another
+    language (an untranslated page shows the English text, with the contact card and slots in Persian)."""
+    code = translation.get_language()
+    return format_html(' lang="{}" dir="{}"', languages.html_lang(code), languages.direction(code))
 
 
 @register.filter

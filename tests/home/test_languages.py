@@ -66,6 +66,9 @@ def test_an_untranslated_page_says_so_in_the_visitors_language_and_links_to_engl
     assert link["href"] == FAMILIES and link["hreflang"] == "en-GB"
     english = soup.h1.find_parent(attrs={"lang": True})
     assert (english["lang"], english["dir"]) == ("en-GB", "ltr")
+    # The interface inside the English text (the contact card, the resources in their language) stays theirs.
+    for part in (soup.select_one(".contact-card"), soup.select_one('[aria-labelledby="language-resources-heading"]')):
+        assert (part["lang"], part["dir"]) == (code, direction)
     assert soup.h1.get_text(strip=True) == "For families"
 
 
